@@ -1,0 +1,1 @@
+"""Datasets: espeak-ng voices, two-voice dialogues and the synthetic dyadic corpus."""
