@@ -225,7 +225,7 @@ class Limits(_message.Message):
     def __init__(self, max_sessions: _Optional[int] = ..., max_chunk_bytes: _Optional[int] = ..., max_stream_seconds: _Optional[float] = ..., max_sample_rate_hz: _Optional[int] = ..., max_channels: _Optional[int] = ..., max_subscribers: _Optional[int] = ...) -> None: ...
 
 class ServiceInfo(_message.Message):
-    __slots__ = ("version", "schema_version", "animator", "model", "fps", "expression_names", "joint_names", "limits", "room_session_active")
+    __slots__ = ("version", "schema_version", "animator", "model", "fps", "expression_names", "joint_names", "limits", "room_session_active", "active_sessions", "active_subscribers")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_VERSION_FIELD_NUMBER: _ClassVar[int]
     ANIMATOR_FIELD_NUMBER: _ClassVar[int]
@@ -235,6 +235,8 @@ class ServiceInfo(_message.Message):
     JOINT_NAMES_FIELD_NUMBER: _ClassVar[int]
     LIMITS_FIELD_NUMBER: _ClassVar[int]
     ROOM_SESSION_ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
     version: str
     schema_version: str
     animator: str
@@ -244,4 +246,6 @@ class ServiceInfo(_message.Message):
     joint_names: _containers.RepeatedScalarFieldContainer[str]
     limits: Limits
     room_session_active: bool
-    def __init__(self, version: _Optional[str] = ..., schema_version: _Optional[str] = ..., animator: _Optional[str] = ..., model: _Optional[str] = ..., fps: _Optional[int] = ..., expression_names: _Optional[_Iterable[str]] = ..., joint_names: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., room_session_active: _Optional[bool] = ...) -> None: ...
+    active_sessions: int
+    active_subscribers: int
+    def __init__(self, version: _Optional[str] = ..., schema_version: _Optional[str] = ..., animator: _Optional[str] = ..., model: _Optional[str] = ..., fps: _Optional[int] = ..., expression_names: _Optional[_Iterable[str]] = ..., joint_names: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., room_session_active: _Optional[bool] = ..., active_sessions: _Optional[int] = ..., active_subscribers: _Optional[int] = ...) -> None: ...

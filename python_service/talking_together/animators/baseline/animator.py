@@ -1,0 +1,95 @@
+"""The rule-based baseline: the floor the diffusion model must beat, and the service's fallback."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from talking_together.animators.base import Animator
+from talking_together.animators.baseline.activity import VoiceActivity
+from talking_together.animators.baseline.behaviour import Behaviour
+from talking_together.animators.baseline.config import BaselineConfig
+from talking_together.animators.baseline.mouth import Mouth, spectral_shape
+from talking_together.audio.ring import RingBuffer
+from talking_together.contract import (
+    BLENDSHAPE_INDEX,
+    NUM_PARTICIPANTS,
+    AnimationFrame,
+    ParticipantState,
+)
+from talking_together.geometry import (
+    DEFAULT_HEAD,
+    EYE_LOOK_NAMES,
+    HeadGeometry,
+    compose_head_world,
+    eye_look_blendshapes,
+    eye_midpoint_world,
+    quat_conjugate,
+    quat_rotate,
+)
+from talking_together.layout import Layout
+
+EYE_LOOK_INDEX = np.array([BLENDSHAPE_INDEX[name] for name in EYE_LOOK_NAMES])
+
+
+class BaselineAnimator(Animator):
+    """Causal and cheap: every output is computed from this frame's audio and the layout."""
+
+    name = "baseline"
+
+    def __init__(
+        self,
+        layout: Layout,
+        channels: int,
+        seed: int = 0,
+        config: BaselineConfig = BaselineConfig(),
+        geometry: HeadGeometry = DEFAULT_HEAD,
+    ) -> None:
+        super().__init__(channels)
+        self.layout, self.config, self.geometry = layout, config, geometry
+        self.ring = RingBuffer(config.activity.analysis_samples, channels)
+        self.activity = VoiceActivity(channels, config.activity)
+        rngs = [np.random.default_rng([seed, i]) for i in range(NUM_PARTICIPANTS)]
+        self.mouths = [Mouth(config.mouth) for _ in range(NUM_PARTICIPANTS)]
+        self.behaviours = [Behaviour(a, geometry, rng, config.behaviour) for a, rng in zip(layout.anchors, rngs)]
+        # Each head's eyes as last seen: the partner's gaze target for the next frame.
+        self.eye_midpoints = [
+            eye_midpoint_world(*compose_head_world(a, np.zeros(3), np.array([0, 0, 0, 1.0]), np.array([0, 0, 0, 1.0]), geometry), geometry)
+            for a in layout.anchors
+        ]
+        self._prev_level_db = 0.0
+
+    def step(self, samples: np.ndarray, sequence: int, capture_time_ns: int) -> AnimationFrame:
+        self.ring.push(samples)
+        window = self.ring.latest(self.ring.capacity)  # (1024, C)
+        speaking = self.activity.step(window)  # (2,)
+        level = self.activity.level_above_floor_db
+        energy_rise = level - self._prev_level_db
+        self._prev_level_db = level
+        centroid, sibilance = spectral_shape(window.mean(axis=1))
+
+        states = []
+        for i in range(NUM_PARTICIPANTS):
+            anchor, behaviour = self.layout.anchors[i], self.behaviours[i]
+            target = self.eye_midpoints[1 - i]
+            target_anchor = quat_rotate(quat_conjugate(anchor.rotation), target - anchor.position)
+            pose = behaviour.head_pose(target_anchor, speaking[i], speaking[1 - i], energy_rise)
+            head_pos, head_rot = compose_head_world(anchor, pose.translation, pose.neck, pose.head, self.geometry)
+            left_eye, right_eye = behaviour.eye_rotations(target, head_pos, head_rot)
+
+            expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, speaking[i])
+            expression[EYE_LOOK_INDEX] = eye_look_blendshapes(left_eye, right_eye)
+            states.append(
+                ParticipantState(
+                    translation=pose.translation,
+                    neck=pose.neck,
+                    head=pose.head,
+                    left_eye=left_eye,
+                    right_eye=right_eye,
+                    expression=np.clip(expression, 0.0, 1.0),
+                    head_world_position=head_pos,
+                    head_world_rotation=head_rot,
+                    speaking=float(speaking[i]),
+                )
+            )
+            self.eye_midpoints[i] = eye_midpoint_world(head_pos, head_rot, self.geometry)
+        return AnimationFrame(sequence, capture_time_ns, (states[0], states[1]))

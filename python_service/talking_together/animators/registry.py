@@ -1,0 +1,19 @@
+"""Animator names -> implementations, so the service and CLI pick one by name."""
+
+from __future__ import annotations
+
+from talking_together.animators.base import Animator
+from talking_together.animators.baseline import BaselineAnimator
+from talking_together.layout import Layout
+
+ANIMATOR_NAMES: tuple[str, ...] = ("baseline",)
+
+
+class UnknownAnimatorError(ValueError):
+    pass
+
+
+def make_animator(name: str, layout: Layout, channels: int, seed: int = 0) -> Animator:
+    if name == "baseline":
+        return BaselineAnimator(layout, channels, seed=seed)
+    raise UnknownAnimatorError(f"unknown animator {name!r}: choose one of {', '.join(ANIMATOR_NAMES)}")

@@ -1,0 +1,1 @@
+"""The gRPC service: sessions, the room, health and reflection, and a Python client."""

@@ -1,0 +1,100 @@
+"""A Python client: stream a file to Animate or join the room with Subscribe, and measure.
+
+Also the reference for other clients: header first, then audio chunks, then an end marker.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import grpc
+import numpy as np
+import soundfile as sf
+from google.protobuf import json_format
+
+from talking_together.v1 import talking_together_pb2 as pb
+from talking_together.v1 import talking_together_pb2_grpc as pb_grpc
+
+
+def audio_requests(
+    audio_path: str | Path,
+    layout_prompt: str | None = None,
+    realtime: bool = False,
+    chunk_ms: float = 40.0,
+    animator: str = "",
+) -> Iterator[pb.AnimateRequest]:
+    """Header, PCM16 chunks at the file's own rate and channel count, then EndOfAudio."""
+    samples, rate = sf.read(str(audio_path), dtype="int16", always_2d=True)
+    layout = pb.LayoutSpec(prompt=layout_prompt) if layout_prompt else pb.LayoutSpec()
+    yield pb.AnimateRequest(
+        header=pb.ClientHeader(
+            audio_format=pb.AudioFormat(sample_rate_hz=rate, channel_count=samples.shape[1], encoding=pb.AUDIO_ENCODING_PCM16),
+            layout=layout,
+            options=pb.AnimateOptions(animator=animator),
+        )
+    )
+    step = max(1, int(rate * chunk_ms / 1000))
+    start = time.monotonic()
+    for begin in range(0, samples.shape[0], step):
+        if realtime:
+            time.sleep(max(0.0, start + begin / rate - time.monotonic()))
+        yield pb.AnimateRequest(audio=pb.AudioChunk(data=samples[begin : begin + step].astype("<i2").tobytes()))
+    yield pb.AnimateRequest(end=pb.EndOfAudio())
+
+
+def animate_file_stream(
+    channel: grpc.Channel, audio_path: str | Path, layout_prompt: str | None = None, realtime: bool = False, animator: str = ""
+) -> Iterator[pb.AnimateResponse]:
+    return pb_grpc.TalkingTogetherStub(channel).Animate(audio_requests(audio_path, layout_prompt, realtime, animator=animator))
+
+
+def animate_file(address: str, audio_path: str | Path, layout_prompt: str | None = None, realtime: bool = False, animator: str = "") -> list[pb.AnimateResponse]:
+    """Every response of one Animate stream: header, frames, final status."""
+    with grpc.insecure_channel(address) as channel:
+        return list(animate_file_stream(channel, audio_path, layout_prompt, realtime, animator))
+
+
+def subscribe(channel: grpc.Channel, client_name: str = "python-client") -> Iterator[pb.AnimateResponse]:
+    return pb_grpc.TalkingTogetherStub(channel).Subscribe(pb.SubscribeRequest(client_name=client_name))
+
+
+@dataclass
+class StreamStats:
+    """Frame rate as received, and capture-to-emit latency from the frames' own stamps."""
+
+    frames: int = 0
+    first_s: float | None = None
+    last_s: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    status: pb.FinalStatus | None = None
+
+    def add(self, response: pb.AnimateResponse) -> None:
+        kind = response.WhichOneof("payload")
+        if kind == "frame":
+            now = time.monotonic()
+            self.first_s = self.first_s if self.first_s is not None else now
+            self.last_s = now
+            self.frames += 1
+            self.latencies_ms.append((response.frame.emit_time_ns - response.frame.capture_time_ns) / 1e6)
+        elif kind == "status":
+            self.status = response.status
+
+    def summary(self) -> dict[str, float]:
+        span = self.last_s - (self.first_s or self.last_s)
+        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
+        return {
+            "frames": self.frames,
+            "fps": (self.frames - 1) / span if span > 0 else 0.0,
+            "latency_p50_ms": float(np.percentile(lat, 50)),
+            "latency_p95_ms": float(np.percentile(lat, 95)),
+        }
+
+
+def write_jsonl(response: pb.AnimateResponse, out: IO[str]) -> None:
+    """One response per line, in protobuf's canonical JSON mapping (any language can read it)."""
+    out.write(json.dumps(json_format.MessageToDict(response), separators=(",", ":")) + "\n")

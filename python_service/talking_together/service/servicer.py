@@ -1,0 +1,197 @@
+"""The TalkingTogether gRPC service: Animate, Subscribe and GetInfo.
+
+Bad input ends only its own stream, with INVALID_ARGUMENT or RESOURCE_EXHAUSTED and a message
+that names the problem and the fix. Every session slot is released in a `finally`, so
+cancelled and aborted streams leak nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import grpc
+
+from talking_together import __version__
+from talking_together.animators.registry import UnknownAnimatorError, make_animator
+from talking_together.audio.blocks import AudioBlock
+from talking_together.audio.decode import AudioFormatError, ClientAudioDecoder
+from talking_together.contract import ARKIT_BLENDSHAPES, FPS, JOINT_NAMES, SAMPLE_RATE, SCHEMA_VERSION
+from talking_together.layout import LayoutError
+from talking_together.service.config import ServerConfig
+from talking_together.service.convert import declared_format_from_proto, frame_to_proto, layout_from_proto, server_header
+from talking_together.service.room import RoomSession
+from talking_together.v1 import talking_together_pb2 as pb
+
+log = logging.getLogger(__name__)
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["TalkingTogether"].full_name
+
+
+class Undecodable:
+    """Stands in for a request whose bytes are not a valid protobuf message."""
+
+
+def safe_deserializer(message_type: type) -> callable:
+    """Parse failures become a value the handler can answer with INVALID_ARGUMENT (not INTERNAL)."""
+
+    def deserialize(data: bytes) -> object:
+        try:
+            return message_type.FromString(data)
+        except Exception:  # protobuf raises DecodeError, and others on some malformed input
+            return Undecodable()
+
+    return deserialize
+
+
+class TalkingTogetherService:
+    def __init__(self, config: ServerConfig, room: RoomSession | None = None) -> None:
+        self.config = config
+        self.limits = config.limits
+        self.room = room
+        self.active_sessions = 0
+
+    # ------------------------------------------------------------------ Animate
+
+    async def Animate(self, requests: AsyncIterator[object], context: grpc.aio.ServicerContext) -> AsyncIterator[pb.AnimateResponse]:
+        if self.active_sessions >= self.limits.max_sessions:
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"server is at its limit of {self.limits.max_sessions} concurrent Animate sessions: retry later",
+            )
+        self.active_sessions += 1
+        session_id = f"anim-{uuid.uuid4().hex[:8]}"
+        try:
+            async for response in self._animate(session_id, requests, context):
+                yield response
+        finally:
+            self.active_sessions -= 1
+
+    async def _animate(self, session_id: str, requests: AsyncIterator[object], context: grpc.aio.ServicerContext) -> AsyncIterator[pb.AnimateResponse]:
+        invalid = grpc.StatusCode.INVALID_ARGUMENT
+        try:
+            first = await asyncio.wait_for(anext(requests), self.limits.header_timeout_s)
+        except StopAsyncIteration:
+            await context.abort(invalid, "the stream ended before its header: send a ClientHeader first")
+        except asyncio.TimeoutError:
+            await context.abort(invalid, f"no header within {self.limits.header_timeout_s:g} s: send a ClientHeader first")
+        header = self._check_request(first)
+        if header is None or header.WhichOneof("payload") != "header":
+            kind = "an undecodable message" if header is None else f"'{header.WhichOneof('payload')}'"
+            await context.abort(invalid, f"the first message must be a ClientHeader, got {kind}: send header (audio_format, layout) before any audio")
+        header = header.header
+        try:
+            decoder = ClientAudioDecoder(declared_format_from_proto(header.audio_format), self.limits.audio_format)
+            layout = layout_from_proto(header.layout)
+            animator_name = header.options.animator or self.config.animator
+            animator = make_animator(animator_name, layout, header.audio_format.channel_count, seed=header.options.seed or self.config.seed)
+        except (AudioFormatError, LayoutError, UnknownAnimatorError, ValueError) as exc:
+            await context.abort(invalid, str(exc))
+        log.info("session %s from %s: %s, layout %r, animator %s", session_id, context.peer(), decoder.declared, layout.description, animator.name)
+        yield server_header(session_id, layout, animator.name, header.audio_format)
+
+        audio_seconds, frame_count = 0.0, 0
+        async for request in requests:
+            message = self._check_request(request)
+            kind = None if message is None else message.WhichOneof("payload")
+            if kind == "end":
+                break
+            if kind != "audio":
+                what = "an undecodable message" if message is None else ("a second header" if kind == "header" else "an empty message")
+                await context.abort(invalid, f"expected audio or end, got {what}: send one header, then AudioChunks, then EndOfAudio")
+            data = message.audio.data
+            if len(data) > self.limits.max_chunk_bytes:
+                await context.abort(
+                    grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    f"audio chunk of {len(data)} bytes exceeds the limit of {self.limits.max_chunk_bytes}: send smaller chunks (20-100 ms is typical)",
+                )
+            arrival_ns = time.monotonic_ns()
+            try:
+                samples = decoder.decode(data)
+            except AudioFormatError as exc:
+                await context.abort(invalid, str(exc))
+            audio_seconds += samples.shape[0] / SAMPLE_RATE
+            if audio_seconds > self.limits.max_stream_seconds:
+                await context.abort(
+                    grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    f"stream exceeded the limit of {self.limits.max_stream_seconds:g} s of audio: open a new stream",
+                )
+            for frame in animator.push(AudioBlock(samples, arrival_ns)):
+                frame.emit_time_ns = time.monotonic_ns()
+                frame_count += 1
+                yield frame_to_proto(frame)
+        else:
+            log.warning("session %s: client half-closed without EndOfAudio", session_id)
+        tail = decoder.flush()
+        if tail.shape[0]:
+            for frame in animator.push(AudioBlock(tail, time.monotonic_ns())):
+                frame.emit_time_ns = time.monotonic_ns()
+                frame_count += 1
+                yield frame_to_proto(frame)
+        log.info("session %s done: %d frames, %.2f s audio", session_id, frame_count, audio_seconds)
+        yield pb.AnimateResponse(status=pb.FinalStatus(code=0, message="ok", frame_count=frame_count, audio_seconds=audio_seconds))
+
+    @staticmethod
+    def _check_request(request: object) -> pb.AnimateRequest | None:
+        return None if isinstance(request, Undecodable) else request
+
+    # ------------------------------------------------------------------ Subscribe
+
+    async def Subscribe(self, request: object, context: grpc.aio.ServicerContext) -> AsyncIterator[pb.AnimateResponse]:
+        if isinstance(request, Undecodable):
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "undecodable SubscribeRequest")
+        if self.room is None:
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                "this server has no room session: start it with `talking-together serve --source mic|FILE`, or use Animate",
+            )
+        if len(self.room.subscribers) >= self.limits.max_subscribers:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"the room has its limit of {self.limits.max_subscribers} subscribers: retry later")
+        subscriber = self.room.subscribe(request.client_name or context.peer())
+        log.info("subscriber %s joined room %s", subscriber.name, self.room.session_id)
+        try:
+            yield self.room.header()
+            while (message := await subscriber.next()) is not None:
+                yield message
+        finally:
+            self.room.unsubscribe(subscriber)
+            log.info("subscriber %s left (%d frames dropped while slow)", subscriber.name, subscriber.dropped)
+
+    # ------------------------------------------------------------------ GetInfo
+
+    async def GetInfo(self, request: object, context: grpc.aio.ServicerContext) -> pb.ServiceInfo:
+        limits = self.limits
+        return pb.ServiceInfo(
+            version=__version__,
+            schema_version=SCHEMA_VERSION,
+            animator=self.config.animator,
+            model="",
+            fps=FPS,
+            expression_names=list(ARKIT_BLENDSHAPES),
+            joint_names=list(JOINT_NAMES),
+            limits=pb.Limits(
+                max_sessions=limits.max_sessions,
+                max_chunk_bytes=limits.max_chunk_bytes,
+                max_stream_seconds=limits.max_stream_seconds,
+                max_sample_rate_hz=limits.audio_format.max_sample_rate_hz,
+                max_channels=limits.audio_format.max_channels,
+                max_subscribers=limits.max_subscribers,
+            ),
+            room_session_active=bool(self.room and self.room.running),
+            active_sessions=self.active_sessions,
+            active_subscribers=len(self.room.subscribers) if self.room else 0,
+        )
+
+    def handler(self) -> grpc.GenericRpcHandler:
+        """Method handlers with the safe deserializers (the generated helper would answer INTERNAL)."""
+        serialize = lambda m: m.SerializeToString()  # noqa: E731
+        return grpc.method_handlers_generic_handler(
+            SERVICE_NAME,
+            {
+                "Animate": grpc.stream_stream_rpc_method_handler(self.Animate, safe_deserializer(pb.AnimateRequest), serialize),
+                "Subscribe": grpc.unary_stream_rpc_method_handler(self.Subscribe, safe_deserializer(pb.SubscribeRequest), serialize),
+                "GetInfo": grpc.unary_unary_rpc_method_handler(self.GetInfo, safe_deserializer(pb.GetInfoRequest), serialize),
+            },
+        )
