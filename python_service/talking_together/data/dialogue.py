@@ -26,6 +26,9 @@ LEAD_S = 0.3  # silence before the first turn
 TAIL_S = 0.5  # silence after the last turn
 
 
+FADE_S = 0.015  # fade applied where an utterance is cut, so that cuts do not click
+
+
 @dataclass
 class Placed:
     """One utterance placed on the dialogue timeline; `start_s` is its first phoneme's onset."""
@@ -34,6 +37,29 @@ class Placed:
     start_s: float
     text: str
     utterance: Utterance
+    kind: str = "turn"  # "turn" | "backchannel" | "interrupted" | "dub"
+
+
+def segment(u: Utterance, start_s: float, end_s: float) -> Utterance:
+    """The part of `u` whose phonemes lie inside [start_s, end_s], cut at phoneme boundaries,
+    faded at the cuts and re-timed to start at 0. Used for interruptions and dubbing."""
+    keep = [i for i, (_, a, b) in enumerate(u.phonemes) if a >= start_s - 1e-9 and b <= end_s + 1e-9]
+    if not keep:
+        raise ValueError(f"no phoneme inside [{start_s:.3f}, {end_s:.3f}] s")
+    t0, t1 = u.phonemes[keep[0]][1], u.phonemes[keep[-1]][2]
+    a, b = int(round(t0 * SAMPLE_RATE)), int(round(t1 * SAMPLE_RATE))
+    audio = u.audio[a:b].copy()
+    fade = np.linspace(0.0, 1.0, min(int(FADE_S * SAMPLE_RATE), len(audio) // 2), dtype=np.float32)
+    if len(fade):
+        audio[: len(fade)] *= fade
+        audio[-len(fade):] *= fade[::-1]
+    a_s = a / SAMPLE_RATE
+    return Utterance(
+        audio=audio,
+        phonemes=[(sym, p0 - a_s, p1 - a_s) for sym, p0, p1 in (u.phonemes[i] for i in keep)],
+        words=[(w0 - a_s, w1 - a_s) for w0, w1 in u.words if w0 >= t0 - 1e-9 and w1 <= t1 + 1e-9],
+        stress=[u.stress[i] for i in keep],
+    )
 
 
 @dataclass
@@ -44,6 +70,7 @@ class Dialogue:
     sources: np.ndarray  # (2, n) float32 dry tracks; audio == sources.sum(0)
     masks: np.ndarray  # (frames, 2) float32 in {0, 1}: speaker's phoneme sounds in that frame
     turns: list[tuple[int, float, float, str]]  # (speaker, start_s, end_s, text), by start
+    turn_kinds: list[str]  # aligned with `turns`: see Placed.kind
     phonemes: tuple[list[tuple[str, float, float]], ...]  # per speaker, absolute seconds
     stress: tuple[list[int], ...]  # per speaker, aligned with `phonemes`
     voices: tuple[Voice, Voice]
@@ -80,14 +107,14 @@ def assemble(placed: Sequence[Placed], voices: tuple[Voice, Voice]) -> Dialogue:
     sources = np.zeros((NUM_PARTICIPANTS, n), np.float32)
     phonemes: tuple[list, list] = ([], [])
     stress: tuple[list, list] = ([], [])
-    turns = []
+    turns = []  # (speaker, start, end, text, kind)
     for s, p in zip(starts, placed):
         u, t0 = p.utterance, s / SAMPLE_RATE
         sources[p.speaker, s:s + len(u.audio)] += u.audio
         phonemes[p.speaker].extend((sym, t0 + a, t0 + b) for sym, a, b in u.phonemes)
         stress[p.speaker].extend(u.stress)
         if u.phonemes:
-            turns.append((p.speaker, t0 + u.phonemes[0][1], t0 + u.phonemes[-1][2], p.text))
+            turns.append((p.speaker, t0 + u.phonemes[0][1], t0 + u.phonemes[-1][2], p.text, p.kind))
     for k in range(NUM_PARTICIPANTS):  # overlapping turns of one speaker must stay in time order
         order = sorted(range(len(phonemes[k])), key=lambda i: phonemes[k][i][1])
         phonemes[k][:] = [phonemes[k][i] for i in order]
@@ -95,11 +122,13 @@ def assemble(placed: Sequence[Placed], voices: tuple[Voice, Voice]) -> Dialogue:
 
     peak = float(np.abs(sources.sum(0)).max())
     sources *= PEAK / peak if peak > 0 else 1.0
+    turns.sort(key=lambda t: t[1])
     return Dialogue(
         audio=sources.sum(0),
         sources=sources,
         masks=phoneme_masks(phonemes, n // SAMPLES_PER_FRAME),
-        turns=sorted(turns, key=lambda t: t[1]),
+        turns=[t[:4] for t in turns],
+        turn_kinds=[t[4] for t in turns],
         phonemes=phonemes,
         stress=stress,
         voices=voices,
@@ -143,8 +172,8 @@ def write_wav(dialogue: Dialogue, path: str | Path) -> Path:
         "num_frames": dialogue.num_frames,
         "voices": [asdict(v) for v in dialogue.voices],
         "turns": [
-            {"speaker": s, "start_s": round(a, 4), "end_s": round(b, 4), "text": text}
-            for s, a, b, text in dialogue.turns
+            {"speaker": s, "start_s": round(a, 4), "end_s": round(b, 4), "text": text, "kind": k}
+            for (s, a, b, text), k in zip(dialogue.turns, dialogue.turn_kinds)
         ],
     }
     path.with_suffix(".json").write_text(json.dumps(sidecar, indent=2) + "\n")
