@@ -1,0 +1,53 @@
+"""One set of rotation functions for numpy arrays and torch tensors alike.
+
+Each function asks `ops(x)` for the namespace of its input; the few calls whose names differ
+between numpy and torch are mapped here, once.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, Union
+
+import numpy as np
+import torch
+
+Array = Union[np.ndarray, torch.Tensor]
+
+_NUMPY = SimpleNamespace(
+    stack=lambda xs, axis=-1: np.stack(xs, axis=axis),
+    sqrt=np.sqrt,
+    sin=np.sin,
+    cos=np.cos,
+    atan2=np.arctan2,
+    clip=np.clip,
+    where=np.where,
+    norm=lambda x, axis=-1: np.linalg.norm(x, axis=axis, keepdims=True),
+    cross=lambda a, b: np.cross(a, b),
+    argmax=lambda x, axis=-1: np.argmax(x, axis=axis),
+    take=lambda x, idx, axis=-1: np.take_along_axis(x, idx, axis=axis),
+    asarray=lambda x, like: np.asarray(x, dtype=like.dtype if like.dtype.kind == "f" else np.float64),
+)
+_TORCH = SimpleNamespace(
+    stack=lambda xs, axis=-1: torch.stack(xs, dim=axis),
+    sqrt=torch.sqrt,
+    sin=torch.sin,
+    cos=torch.cos,
+    atan2=torch.atan2,
+    clip=torch.clamp,
+    where=torch.where,
+    norm=lambda x, axis=-1: torch.linalg.norm(x, dim=axis, keepdim=True),
+    cross=lambda a, b: torch.linalg.cross(a, b, dim=-1),
+    argmax=lambda x, axis=-1: torch.argmax(x, dim=axis),
+    take=lambda x, idx, axis=-1: torch.take_along_dim(x, idx, dim=axis),
+    asarray=lambda x, like: torch.as_tensor(x, dtype=like.dtype, device=like.device),
+)
+
+
+def ops(x: Any) -> SimpleNamespace:
+    return _TORCH if isinstance(x, torch.Tensor) else _NUMPY
+
+
+def as_float(x: Any) -> Array:
+    """Tensors stay tensors; anything else becomes a float64 numpy array."""
+    return x if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
