@@ -1,0 +1,26 @@
+"""Layout: a text prompt, a preset or a structured layout -> both seat anchors (the paper's t(0))."""
+
+from __future__ import annotations
+
+from talking_together.layout.layout import Layout, LayoutError, Posture, Relation, build_layout
+from talking_together.layout.parser import parse_layout_prompt, vocabulary
+from talking_together.layout.presets import DEFAULT_PRESET, PRESETS
+
+__all__ = ["DEFAULT_PRESET", "PRESETS", "Layout", "LayoutError", "Posture", "Relation", "build_layout", "parse_layout_prompt", "resolve_layout", "vocabulary"]
+
+
+def resolve_layout(prompt: str | None = None, preset: str | None = None, layout: Layout | None = None) -> Layout:
+    """Exactly one of the three, or none for the default preset."""
+    given = [x is not None for x in (prompt, preset, layout)]
+    if sum(given) > 1:
+        raise LayoutError("give one of a prompt, a preset or a layout, not several")
+    if layout is not None:
+        if len(layout.anchors) != 2:
+            raise LayoutError(f"a layout needs 2 anchors (A, B), got {len(layout.anchors)}")
+        return layout
+    if prompt is not None:
+        return parse_layout_prompt(prompt)
+    name = preset or DEFAULT_PRESET
+    if name not in PRESETS:
+        raise LayoutError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
+    return PRESETS[name].build(name)

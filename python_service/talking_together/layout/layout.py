@@ -1,0 +1,91 @@
+"""A Layout is the paper's t(0): where the two people sit or stand, and which way they face."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from talking_together.geometry import Anchor
+
+
+class LayoutError(ValueError):
+    """A layout request that cannot be honoured; the message lists what would work."""
+
+
+class Posture(str, Enum):
+    SITTING = "sitting"
+    STANDING = "standing"
+
+
+class Relation(str, Enum):
+    ACROSS = "across"  # face to face
+    SIDE_BY_SIDE = "side_by_side"  # shoulder to shoulder, turned a little toward each other
+    CORNER = "corner"  # at a right angle, around a table corner
+
+
+@dataclass(frozen=True)
+class BodyHeights:
+    """Neck base above the floor, metres (adult averages)."""
+
+    sitting: float = 1.05
+    standing: float = 1.45
+
+    def of(self, posture: Posture) -> float:
+        return self.sitting if posture is Posture.SITTING else self.standing
+
+
+@dataclass(frozen=True)
+class DistanceLimits:
+    min_m: float = 0.3
+    max_m: float = 10.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    anchors: tuple[Anchor, Anchor]  # A (index 0), B (index 1)
+    description: str = ""
+
+    @property
+    def distance_m(self) -> float:
+        return float(np.linalg.norm(self.anchors[0].position - self.anchors[1].position))
+
+
+def yaw_facing(direction: np.ndarray) -> float:
+    """The yaw that turns a body's -Z toward a horizontal direction."""
+    return math.atan2(-direction[0], -direction[2])
+
+
+def build_layout(
+    relation: Relation,
+    distance_m: float,
+    postures: tuple[Posture, Posture],
+    description: str,
+    inward_turn_deg: float = 15.0,
+    b_on_the_left: bool = False,
+    heights: BodyHeights = BodyHeights(),
+    limits: DistanceLimits = DistanceLimits(),
+) -> Layout:
+    """Two anchors on the floor's origin-centred line; their midpoint is the room origin."""
+    if not limits.min_m <= distance_m <= limits.max_m:
+        raise LayoutError(f"distance {distance_m:.2f} m is outside [{limits.min_m}, {limits.max_m}] m: give a distance people can talk at")
+    half = distance_m / 2
+    if relation is Relation.CORNER:
+        s = distance_m / math.sqrt(2)  # both sit s from the corner, at a right angle
+        spots = [np.array([-s / 2, 0.0, s / 2]), np.array([s / 2, 0.0, -s / 2])]
+        facings = [np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])]
+        yaws = [yaw_facing(f) for f in facings]
+    else:
+        sign = -1.0 if b_on_the_left else 1.0
+        spots = [np.array([-sign * half, 0.0, 0.0]), np.array([sign * half, 0.0, 0.0])]
+        if relation is Relation.ACROSS:
+            yaws = [yaw_facing(spots[1] - spots[0]), yaw_facing(spots[0] - spots[1])]
+        else:  # side by side, both facing -Z, each turned toward the other
+            turn = math.radians(inward_turn_deg)
+            yaws = [-sign * turn, sign * turn]
+    anchors = tuple(
+        Anchor(position=spot + np.array([0.0, heights.of(p), 0.0]), yaw_rad=yaw) for spot, p, yaw in zip(spots, postures, yaws)
+    )
+    return Layout(anchors=anchors, description=description)
