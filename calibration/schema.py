@@ -50,6 +50,7 @@ class Seat:
     position: np.ndarray  # (3,) m
     yaw_deg: float
     doa: SeatDirection | None = None  # None until a mic array is known
+    voice_profile: VoiceProfile | None = None  # None until the person is enrolled
 
     def mouth(self) -> np.ndarray:
         return self.position + yaw_matrix(math.radians(self.yaw_deg)) @ MOUTH_OFFSET
@@ -74,8 +75,13 @@ class Calibration:
     seats: tuple[Seat, Seat]
     mic_array: MicArray
     audio_latency_ms: float | None = None
-    voice_profiles: tuple[VoiceProfile, VoiceProfile] | None = None
     version: int = VERSION
+
+    @property
+    def voice_profiles(self) -> tuple[VoiceProfile, VoiceProfile] | None:
+        """Both seats' profiles, or None until both people are enrolled."""
+        a, b = (s.voice_profile for s in self.seats)
+        return None if a is None or b is None else (a, b)
 
     def layout_anchors(self) -> tuple[tuple[np.ndarray, float], tuple[np.ndarray, float]]:
         """The two seats as (position (3,) in R, yaw in radians): the Layout's t(0)."""
@@ -113,16 +119,17 @@ class Calibration:
                         "elevation_deg": s.doa.elevation_deg,
                         "source": s.doa.source,
                     },
+                    "voice_profile": None if s.voice_profile is None else {
+                        "mean": s.voice_profile.mean.tolist(),
+                        "var": s.voice_profile.var.tolist(),
+                        "seconds": s.voice_profile.seconds,
+                    },
                 }
                 for role, s in zip(ROLES, self.seats)
             ],
             "mic_array": {"preset": self.mic_array.preset,
                           "positions": self.mic_array.positions.tolist()},
             "audio_latency_ms": self.audio_latency_ms,
-            "voice_profiles": None if self.voice_profiles is None else [
-                {"mean": p.mean.tolist(), "var": p.var.tolist(), "seconds": p.seconds}
-                for p in self.voice_profiles
-            ],
         }
 
 
@@ -186,6 +193,7 @@ def _seat(value: Any, index: int, path: str) -> Seat:
         position=_array(_require(value, "position", path), (3,), f"{path}.position"),
         yaw_deg=_number(_require(value, "yaw_deg", path), f"{path}.yaw_deg"),
         doa=doa,
+        voice_profile=_profile(_require(value, "voice_profile", path), f"{path}.voice_profile"),
     )
 
 
@@ -200,22 +208,14 @@ def _mic_array(value: Any, path: str) -> MicArray:
     return MicArray(positions, preset)
 
 
-def _profiles(value: Any, path: str) -> tuple[VoiceProfile, VoiceProfile] | None:
+def _profile(value: Any, path: str) -> VoiceProfile | None:
     if value is None:
         return None
-    if not isinstance(value, list) or len(value) != 2:
-        raise CalibrationError(path, f"expected null or a list of 2 profiles (A, B), got {value!r}")
-    profiles = []
-    for i, p in enumerate(value):
-        mean = _array(_require(p, "mean", f"{path}[{i}]"), (None,), f"{path}[{i}].mean")
-        var = _array(_require(p, "var", f"{path}[{i}]"), (len(mean),), f"{path}[{i}].var")
-        if (var <= 0).any():
-            raise CalibrationError(f"{path}[{i}].var", "variances must be positive")
-        seconds = _number(_require(p, "seconds", f"{path}[{i}]"), f"{path}[{i}].seconds")
-        profiles.append(VoiceProfile(mean, var, seconds))
-    if len(profiles[0].mean) != len(profiles[1].mean):
-        raise CalibrationError(f"{path}[1].mean", "both profiles must have the same dimension")
-    return profiles[0], profiles[1]
+    mean = _array(_require(value, "mean", path), (None,), f"{path}.mean")
+    var = _array(_require(value, "var", path), (len(mean),), f"{path}.var")
+    if (var <= 0).any():
+        raise CalibrationError(f"{path}.var", "variances must be positive")
+    return VoiceProfile(mean, var, _number(_require(value, "seconds", path), f"{path}.seconds"))
 
 
 def calibration_from_dict(data: Any) -> Calibration:
@@ -235,13 +235,16 @@ def calibration_from_dict(data: Any) -> Calibration:
     latency = _require(data, "audio_latency_ms", "")
     if latency is not None and _number(latency, "audio_latency_ms") < 0:
         raise CalibrationError("audio_latency_ms", f"must be >= 0, got {latency}")
+    parsed_seats = (_seat(seats[0], 0, "seats[0]"), _seat(seats[1], 1, "seats[1]"))
+    profiles = [s.voice_profile for s in parsed_seats]
+    if None not in profiles and len(profiles[0].mean) != len(profiles[1].mean):
+        raise CalibrationError("seats[1].voice_profile.mean", "both profiles must have one dimension")
     return Calibration(
         id=cal_id,
         room_to_stage=_rigid(_require(data, "room_to_stage", ""), "room_to_stage"),
-        seats=(_seat(seats[0], 0, "seats[0]"), _seat(seats[1], 1, "seats[1]")),
+        seats=parsed_seats,
         mic_array=_mic_array(_require(data, "mic_array", ""), "mic_array"),
         audio_latency_ms=None if latency is None else float(latency),
-        voice_profiles=_profiles(_require(data, "voice_profiles", ""), "voice_profiles"),
         version=version,
     )
 

@@ -1,0 +1,51 @@
+"""Acoustic calibration steps: check each seat's direction at the array, enrol each voice."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from calibration.schema import Calibration, SeatDirection
+from talking_together.activity import enroll_profile, srp_phat_azimuth
+from talking_together.activity.doa import angle_diff_deg
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SeatCheck:
+    seat: int
+    expected_deg: float
+    measured_deg: float
+
+    @property
+    def error_deg(self) -> float:
+        return angle_diff_deg(self.expected_deg, self.measured_deg)
+
+
+def check_seat_direction(calibration: Calibration, seat: int, audio: np.ndarray) -> SeatCheck:
+    """Estimate where the person in `seat` speaks from in (n, M) audio, against the seat's direction."""
+    mics = calibration.mic_array.positions
+    if audio.ndim != 2 or audio.shape[1] != len(mics):
+        raise ValueError(f"the recording has shape {audio.shape}, the calibration's array "
+                         f"(mic_array.positions) has {len(mics)} mics")
+    if calibration.seats[seat].doa is None:
+        calibration.update_seat_directions()
+    doa = calibration.seats[seat].doa
+    measured, _ = srp_phat_azimuth(audio, mics, elevation_deg=doa.elevation_deg)
+    return SeatCheck(seat, doa.azimuth_deg, measured)
+
+
+def accept_seat_direction(calibration: Calibration, check: SeatCheck) -> None:
+    """Store the measured direction: the live estimator then steers where the voice really comes from."""
+    seat = calibration.seats[check.seat]
+    seat.doa = SeatDirection(check.measured_deg, seat.doa.elevation_deg, "measured")
+
+
+def enroll_seat_voice(calibration: Calibration, seat: int, audio: np.ndarray) -> None:
+    """Store the voice profile of the person in `seat` from a recording of them speaking alone."""
+    profile = enroll_profile(audio)
+    calibration.seats[seat].voice_profile = profile
+    log.info("enrolled seat %s on %.1f s of speech", "AB"[seat], profile.seconds)
