@@ -9,7 +9,7 @@ import numpy as np
 
 from calibration.schema import Calibration, SeatDirection
 from talking_together.activity import enroll_profile, srp_phat_azimuth
-from talking_together.activity.doa import angle_diff_deg
+from talking_together.activity.doa import angle_diff_deg, azimuth_elevation
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,11 @@ class SeatCheck:
 
 
 def check_seat_direction(calibration: Calibration, seat: int, audio: np.ndarray) -> SeatCheck:
-    """Estimate where the person in `seat` speaks from in (n, M) audio, against the seat's direction."""
+    """Estimate where the person in `seat` speaks from in (n, M) audio, against the seat's direction.
+
+    A line of mics (a stereo pair) cannot tell a direction from its mirror across the line,
+    so of the two the one nearer the seat is reported.
+    """
     mics = calibration.mic_array.positions
     if audio.ndim != 2 or audio.shape[1] != len(mics):
         raise ValueError(f"the recording has shape {audio.shape}, the calibration's array "
@@ -35,6 +39,12 @@ def check_seat_direction(calibration: Calibration, seat: int, audio: np.ndarray)
         calibration.update_seat_directions()
     doa = calibration.seats[seat].doa
     measured, _ = srp_phat_azimuth(audio, mics, elevation_deg=doa.elevation_deg)
+    centred = mics - mics.mean(axis=0)
+    if np.linalg.matrix_rank(centred, tol=1e-3) == 1:  # a line of mics hears a mirror image too
+        axis, _ = azimuth_elevation(centred[-1] - centred[0])
+        mirrored = 2 * axis - measured
+        if angle_diff_deg(mirrored, doa.azimuth_deg) < angle_diff_deg(measured, doa.azimuth_deg):
+            measured = (mirrored + 180.0) % 360.0 - 180.0
     return SeatCheck(seat, doa.azimuth_deg, measured)
 
 
