@@ -30,7 +30,6 @@ from calibration.schema import (
     Calibration,
     CalibrationError,
     MicArray,
-    Seat,
     facing_yaw_deg,
     load_calibration,
     new_calibration,

@@ -16,7 +16,6 @@ from scipy.fft import dct
 
 from talking_together.activity.base import FrameStft, StftConfig
 from talking_together.activity.vad import EnergyVad, EnergyVadConfig
-from talking_together.contract import SAMPLE_RATE
 
 
 @dataclass(frozen=True)
