@@ -13,11 +13,12 @@ import sys
 
 from talking_together import __version__
 
-# module path -> the sub-commands it registers (listed here so --help works without imports
-# failing silently; a missing module is a bug, not an optional feature).
+# Modules whose add_parser() registers sub-commands; a missing one is a bug, not an option.
 COMMAND_MODULES: tuple[str, ...] = (
     "talking_together.service.cli",  # serve, client
     "talking_together.demo",  # demo
+    "talking_together.data.cli",  # data synth
+    "calibration.cli",  # calibrate
 )
 
 

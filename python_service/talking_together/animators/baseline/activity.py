@@ -3,6 +3,7 @@
 With one channel the voices are told apart by pitch; with two or more, inter-channel level
 differences join in. The first voice heard becomes participant A. Decisions are taken per
 voiced segment (between pauses), so a speaker's own intonation does not flip the attribution.
+A jump in voice features also ends a segment, so a turn taken without a pause flips it too.
 A calibrated room replaces this with `talking_together.activity` (DOA to seats, enrolled voices).
 """
 
@@ -47,6 +48,8 @@ class VoiceActivity:
         self._segment: list[np.ndarray] = []  # features of the current voiced segment
         self._silence_s = math.inf
         self._smoothed = np.zeros(2)
+        self.instant = np.zeros(2)
+        self._last_share = np.zeros(2)
         self.level_above_floor_db = 0.0
         self.vad = 0.0
 
@@ -59,7 +62,7 @@ class VoiceActivity:
         return np.array(feats)
 
     def step(self, window: np.ndarray) -> np.ndarray:
-        """(analysis_samples, C) -> (2,) speaking probabilities in [0, 1]."""
+        """(analysis_samples, C) -> (2,) smoothed speaking probabilities in [0, 1]."""
         cfg = self.cfg
         mono = window.mean(axis=1)
         frame_db = level_db(mono[-int(SAMPLE_RATE * FRAME_S):])
@@ -70,28 +73,33 @@ class VoiceActivity:
         f0 = estimate_f0(mono, cfg) if self.vad > 0.5 else None
         if f0 is not None:
             self._silence_s = 0.0
-            self._segment.append(self._features(window, f0))
+            features = self._features(window, f0)
+            if self._segment and self._distance(features, np.mean(self._segment[-self.cfg.recent_voiced_frames :], axis=0)) > self.cfg.split_semitones:
+                self._close_segment()  # the voice jumped: a turn taken without a pause
+            self._segment.append(features)
         else:
             self._silence_s += FRAME_S
             if self._silence_s >= cfg.segment_gap_s:
                 self._close_segment()
 
-        share = self._attribution()
-        target = self.vad * share
+        self.instant = self.vad * self._attribution()  # unsmoothed: gates the mouth without lag
         alpha = 1.0 - math.exp(-FRAME_S / cfg.smoothing_s)
-        self._smoothed += alpha * (target - self._smoothed)
+        self._smoothed += alpha * (self.instant - self._smoothed)
         return self._smoothed.copy()
 
     def _attribution(self) -> np.ndarray:
         """(2,) share of the current speech that belongs to A and to B."""
         if not self._segment:
-            # Between voiced frames inside a segment or in silence: keep the last decision.
-            total = self._smoothed.sum()
-            return self._smoothed / total if total > 1e-3 else np.array([0.5, 0.5])
-        mean = np.mean(self._segment, axis=0)
+            # Unvoiced frames inside a segment keep its decision; a new segment waits for voicing.
+            return self._last_share if self._silence_s < self.cfg.segment_gap_s else np.zeros(2)
+        self._last_share = self._voice_share()
+        return self._last_share
+
+    def _voice_share(self) -> np.ndarray:
+        mean = np.mean(self._segment[-self.cfg.recent_voiced_frames :], axis=0)
         if not self.centres:
             return np.array([1.0, 0.0])  # the first voice heard is A
-        d2 = np.array([np.sum((mean - c) ** 2) for c in self.centres])
+        d2 = np.array([self._distance(mean, c) ** 2 for c in self.centres])
         if len(self.centres) == 1:
             far = math.sqrt(d2[0]) > self.cfg.split_semitones
             return np.array([0.0, 1.0]) if far else np.array([1.0, 0.0])
@@ -99,15 +107,17 @@ class VoiceActivity:
         w = np.exp(logits - logits.max())
         return w / w.sum()
 
+    @staticmethod
+    def _distance(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.linalg.norm(a - b))
+
     def _close_segment(self) -> None:
         if not self._segment:
             return
         mean = np.mean(self._segment, axis=0)
         self._segment = []
-        if len(self.centres) < 2 and (
-            not self.centres or math.sqrt(np.sum((mean - self.centres[0]) ** 2)) > self.cfg.split_semitones
-        ):
+        if len(self.centres) < 2 and (not self.centres or self._distance(mean, self.centres[0]) > self.cfg.split_semitones):
             self.centres.append(mean)
             return
-        who = int(np.argmin([np.sum((mean - c) ** 2) for c in self.centres]))
+        who = int(np.argmin([self._distance(mean, c) for c in self.centres]))
         self.centres[who] += self.cfg.cluster_rate * (mean - self.centres[who])

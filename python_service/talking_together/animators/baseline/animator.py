@@ -76,7 +76,7 @@ class BaselineAnimator(Animator):
             head_pos, head_rot = compose_head_world(anchor, pose.translation, pose.neck, pose.head, self.geometry)
             left_eye, right_eye = behaviour.eye_rotations(target, head_pos, head_rot)
 
-            expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, speaking[i])
+            expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, self.activity.instant[i])
             expression[EYE_LOOK_INDEX] = eye_look_blendshapes(left_eye, right_eye)
             states.append(
                 ParticipantState(

@@ -15,7 +15,8 @@ class ActivityConfig:
     min_f0_hz: float = 70.0
     max_f0_hz: float = 400.0
     voicing_threshold: float = 0.45  # normalised autocorrelation peak
-    segment_gap_s: float = 0.25  # silence that ends a voiced segment (a turn boundary)
+    segment_gap_s: float = 0.15  # silence that ends a voiced segment (a turn boundary)
+    recent_voiced_frames: int = 8  # attribution looks at this many of the newest voiced frames
     split_semitones: float = 4.0  # a segment this far from A's voice founds B's
     ild_scale_db: float = 3.0  # inter-channel level difference worth one semitone of pitch
     cluster_rate: float = 0.3  # how far a finished segment pulls its voice's centre

@@ -1,0 +1,30 @@
+"""Shared fixtures: a real two-voice recording and a real gRPC server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from talking_together.data.dialogue import Dialogue, demo_dialogue, write_wav
+from talking_together.service.config import ServerConfig
+from talking_together.service.server import BackgroundServer
+
+
+@pytest.fixture(scope="session")
+def dialogue() -> Dialogue:
+    return demo_dialogue()
+
+
+@pytest.fixture(scope="session")
+def dialogue_wav(dialogue: Dialogue, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo dialogue as a 16-bit WAV with its JSON sidecar of true turns."""
+    return write_wav(dialogue, tmp_path_factory.mktemp("audio") / "dialogue.wav")
+
+
+@pytest.fixture(scope="session")
+def loopback_server() -> Iterator[str]:
+    """Address of a real server (no room session) shared by the tests that only use Animate."""
+    with BackgroundServer(ServerConfig(port=0)) as server:
+        yield server.address
