@@ -8,7 +8,8 @@ within a process; worker processes each load their own copy.
 espeak's synthesiser also carries state from one call to the next (its pitch flutter and
 glottal phase), so the same text would come out a few samples different each time. To make
 synthesis a pure function of (text, voice), each call loads a fresh copy of the library and
-unloads it afterwards; that costs under a millisecond.
+unloads it afterwards; that costs under a millisecond. Its noise sources also call libc's
+rand(), whose state lives outside the library, so each call reseeds it with srand().
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ _EVENT_MSG_TERMINATED = 6
 _EVENT_PHONEME = 7
 _PARAM_RATE, _PARAM_VOLUME, _PARAM_PITCH, _PARAM_RANGE = 1, 2, 3, 4
 _EE_OK = 0
+_RAND_SEED = 1  # libc srand() seed before each synthesis
+_M_PERTURB = -6  # glibc mallopt: fill new and freed heap blocks with a fixed byte
+_PERTURB_BYTE = 0xA5
 
 PAUSE_SYMBOLS = frozenset({"_", ""})  # espeak's pause "phoneme"; no mouth shape
 STRESS_MARKS = {"ˈ": 2, "ˌ": 1}  # IPA primary / secondary stress, prefixed to a vowel's name
@@ -104,6 +108,9 @@ class Utterance:
         return len(self.audio) / SAMPLE_RATE
 
 
+_LIBC = ctypes.CDLL(None)  # the process's C library, whose rand() espeak's noise uses
+
+
 class _Engine:
     """The process-wide espeak instance, loaded fresh for each synthesis."""
 
@@ -164,11 +171,14 @@ class _Engine:
     def synthesize(self, text: str, voice: Voice) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
         """Raw espeak output: int16 audio at `self.rate` and its events, in order."""
         with self.lock:
+            _LIBC.mallopt(_M_PERTURB, _PERTURB_BYTE)
             self._load()
             try:
+                _LIBC.srand(_RAND_SEED)
                 return self._synthesize(text, voice)
             finally:
                 self._unload()
+                _LIBC.mallopt(_M_PERTURB, 0)
 
     def _synthesize(self, text: str, voice: Voice) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
         lib = self.lib

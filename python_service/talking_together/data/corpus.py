@@ -1,0 +1,307 @@
+"""The synthetic dyadic corpus: samples with exact ground truth, written as npz shards.
+
+A sample is one conversation (or one "dubbed" pair of monologues cut into alternating turns,
+the paper's second set) between two speaker identities, seated by a layout, recorded in a
+random room. Every sample is a pure function of (seed, index), so shards are byte-identical
+across runs and across worker counts. See docs/data.md for the format and the dataset card.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import logging
+import zipfile
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from talking_together.contract import FPS, JOINT_NAMES, SAMPLE_RATE, SCHEMA_VERSION
+from talking_together.data.behaviour import animate
+from talking_together.data.dialogue import Dialogue, Placed, assemble, segment
+from talking_together.data.espeak import Voice, synthesize
+from talking_together.data.room import RoomConfig, record
+from talking_together.data.text import script, statement
+from talking_together.data.turns import TurnTakingConfig, conversation
+from talking_together.data.visemes import VisemeConfig, mouth_track
+from talking_together.geometry import Anchor, compose_head_world, eye_midpoint_world, quat_rotate
+
+log = logging.getLogger(__name__)
+
+BASE_VOICES = ("en-us", "en", "en-gb-x-rp", "en-gb-scotland", "en-029", "en-us-nyc",
+               "en-gb-x-gbclan", "en-gb-x-gbcwmd")
+VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5")
+IDENTITIES_PER_VOICE = 4
+POOL_SEED = 20_260_000  # fixed: the identity pool and its split never depend on a run's seed
+SPLITS = ("train", "val", "test_identity", "test_voice")
+SPLIT_PROBS = (0.85, 0.05, 0.05, 0.05)
+IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A speaker identity: a whole espeak voice plus its prosody."""
+
+    id: int
+    voice: str  # "en-us+m3"
+    pitch: int
+    pitch_range: int
+    rate_wpm: int
+    articulation: float  # scale of mouth movement (VisemeConfig.articulation)
+    held_out: bool  # never in train/val
+
+    def voice_for(self, rng: np.random.Generator) -> Voice:
+        """This identity's voice with per-utterance jitter on pitch, rate and volume."""
+        name, _, variant = self.voice.partition("+")
+        return Voice(name=name, variant=variant, pitch=int(np.clip(self.pitch + rng.integers(-4, 5), 0, 100)),
+                     pitch_range=self.pitch_range, rate_wpm=int(self.rate_wpm + rng.integers(-10, 11)),
+                     volume=int(rng.integers(85, 116)))
+
+
+def identity_pool() -> tuple[list[Identity], frozenset[str]]:
+    """All identities and the held-out whole voices (every tenth voice, fixed)."""
+    rng = np.random.default_rng(POOL_SEED)
+    voices = [f"{b}+{v}" if v else b for b in BASE_VOICES for v in VARIANTS]
+    held_voices = frozenset(voices[3::10])
+    pool = []
+    for voice in voices:
+        female = "+f" in voice
+        for j in range(IDENTITIES_PER_VOICE):
+            pool.append(Identity(
+                id=len(pool), voice=voice,
+                pitch=int(rng.integers(50, 80) if female else rng.integers(25, 60)),
+                pitch_range=int(rng.integers(30, 80)), rate_wpm=int(rng.integers(145, 200)),
+                articulation=float(rng.uniform(0.8, 1.2)),
+                held_out=voice in held_voices or j == IDENTITIES_PER_VOICE - 1,
+            ))
+    return pool, held_voices
+
+
+# text prompt -> (distance range m, yaw of each person toward the other in rad, neck height range m)
+LAYOUTS: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float, float]]] = {
+    "two people face to face across a table": ((1.0, 1.6), (0.0, 0.15), (1.0, 1.2)),
+    "sitting side by side on a sofa": ((0.6, 0.9), (1.1, 1.4), (0.95, 1.1)),
+    "at the corner of a table, at right angles": ((0.9, 1.3), (0.6, 0.9), (1.0, 1.2)),
+    "standing and chatting": ((0.8, 1.3), (0.0, 0.4), (1.4, 1.6)),
+    "talking across a desk in an office": ((1.2, 1.8), (0.0, 0.2), (1.0, 1.2)),
+}
+
+
+def sample_layout(rng: np.random.Generator) -> tuple[str, tuple[Anchor, Anchor]]:
+    """A prompt and the two seats it describes, turned and placed at random in the room frame.
+
+    A looks toward +X at B; `turn` rotates each body away from the partner line (0 = facing
+    the partner, pi/2 = both facing the same way, as on a sofa)."""
+    prompt = str(rng.choice(list(LAYOUTS)))
+    (d0, d1), (t0, t1), (h0, h1) = LAYOUTS[prompt]
+    d, turn, base = rng.uniform(d0, d1), rng.uniform(t0, t1), rng.uniform(0, 2 * np.pi)
+    anchors = []
+    for k, side in enumerate((-1.0, 1.0)):
+        local = np.array([side * d / 2, rng.uniform(h0, h1), 0.0])
+        facing = -np.pi / 2 if k == 0 else np.pi / 2  # yaw that turns -Z toward the partner
+        yaw = facing + side * turn * (1 if k == 0 else -1) + rng.normal(0, 0.05)
+        c, s = np.cos(base), np.sin(base)
+        pos = np.array([c * local[0] + s * local[2], local[1], -s * local[0] + c * local[2]])
+        anchors.append(Anchor(position=pos, yaw_rad=float(yaw + base)))
+    return prompt, (anchors[0], anchors[1])
+
+
+@dataclass
+class CorpusConfig:
+    seed: int = 0
+    dubbing_prob: float = 0.2
+    turns: tuple[int, int] = (6, 12)
+    shard_samples: int = 16
+    room: RoomConfig = field(default_factory=RoomConfig)
+    turn_taking: TurnTakingConfig = field(default_factory=TurnTakingConfig)
+
+
+def _pick_identities(split: str, pool: list[Identity], held_voices: frozenset[str], rng: np.random.Generator
+                     ) -> tuple[Identity, Identity]:
+    if split in ("train", "val"):
+        choices = [p for p in pool if not p.held_out]
+    elif split == "test_identity":
+        choices = [p for p in pool if p.held_out and p.voice not in held_voices]
+    else:
+        choices = [p for p in pool if p.voice in held_voices]
+    a, b = rng.choice(len(choices), 2, replace=False)
+    return choices[a], choices[b]
+
+
+def _dubbed(ids: tuple[Identity, Identity], rng: np.random.Generator, cfg: CorpusConfig) -> Dialogue:
+    """Two monologues cut at random word ends into 1-4 s pieces, reassembled as alternating turns."""
+    pieces: list[list] = [[], []]
+    for k in range(2):
+        u = synthesize(" ".join(statement(rng) for _ in range(4)), ids[k].voice_for(rng))
+        t = u.words[0][0]
+        while True:
+            ends = [w1 for _, w1 in u.words if t + 1.0 <= w1 <= t + 4.0]
+            if not ends:
+                break
+            end = float(rng.choice(ends))
+            pieces[k].append(segment(u, t, end))
+            t = next((w0 for w0, _ in u.words if w0 >= end), np.inf)
+    placed, cursor = [], 0.0
+    for i in range(min(len(pieces[0]), len(pieces[1])) * 2):
+        k = i % 2
+        u = pieces[k][i // 2]
+        start = cursor + (float(np.clip(rng.normal(cfg.turn_taking.fto_mean_s, cfg.turn_taking.fto_sd_s), 0.0, 1.0)) if placed else 0.0)
+        placed.append(Placed(k, start, "", u, "dub"))
+        cursor = start + u.phonemes[-1][2] - u.phonemes[0][1]
+    return assemble(placed, tuple(ids[k].voice_for(rng) for k in range(2)))
+
+
+def make_sample(index: int, cfg: CorpusConfig) -> tuple[str, dict[str, np.ndarray], dict]:
+    """Sample `index` of the corpus: (split, arrays, metadata); a pure function of (seed, index)."""
+    rng = np.random.default_rng([cfg.seed, index])
+    pool, held_voices = identity_pool()
+    split = str(rng.choice(SPLITS, p=SPLIT_PROBS))
+    ids = _pick_identities(split, pool, held_voices, rng)
+    dubbing = bool(rng.random() < cfg.dubbing_prob)
+    if dubbing:
+        d = _dubbed(ids, rng, cfg)
+    else:
+        voices = (ids[0].voice_for(rng), ids[1].voice_for(rng))
+        d = conversation(script(rng, int(rng.integers(*cfg.turns)), max_sentences=2), voices, rng, cfg.turn_taking)
+
+    prompt, anchors = sample_layout(rng)
+    mouths = tuple(mouth_track(d.phonemes[k], d.stress[k], d.num_frames, VisemeConfig(articulation=ids[k].articulation))
+                   for k in range(2))
+    stress_times = tuple(np.array([a for (_, a, _), s in zip(d.phonemes[k], d.stress[k]) if s == 2]) for k in range(2))
+    tracks = animate(anchors, d.masks, d.sources, mouths, d.turns, d.turn_kinds, stress_times, rng)
+
+    mouth_pos = []  # the mouth sits ~7 cm below the eye midpoint at rest
+    for a in anchors:
+        pos, rot = compose_head_world(a, np.zeros(3), IDENTITY, IDENTITY)
+        mouth_pos.append(eye_midpoint_world(pos, rot) + quat_rotate(rot, np.array([0.0, -0.07, 0.0])))
+    room = record(d.sources, np.array(mouth_pos), rng, cfg.room)
+    scale = 0.5 / max(float(np.abs(room.audio).max()), 1e-9)
+
+    def pcm(x: np.ndarray) -> np.ndarray:
+        return np.round(np.clip(x, -1, 1) * 32767).astype(np.int16)
+
+    arrays = {
+        "audio": pcm(room.audio * scale),  # (C, n) int16
+        "sources": pcm(d.sources),  # (2, n) dry, before the room
+        "masks": d.masks.astype(np.uint8),  # (T, 2)
+        "expression": np.stack([t.expression for t in tracks], 1),  # (T, 2, 52)
+        "translation": np.stack([t.translation for t in tracks], 1),  # (T, 2, 3)
+        "rotations": np.stack([np.stack([t.neck, t.head, t.left_eye, t.right_eye], 1) for t in tracks], 1),  # (T, 2, 4, 4)
+        "head_world_position": np.stack([t.head_world_position for t in tracks], 1),
+        "head_world_rotation": np.stack([t.head_world_rotation for t in tracks], 1),
+        "gaze_at_partner": np.stack([t.gaze_at_partner for t in tracks], 1),  # (T, 2) bool
+        "anchors": np.array([[*a.position, a.yaw_rad] for a in anchors], np.float32),  # (2, 4)
+        "mic_positions": room.mic_positions.astype(np.float32),  # (C, 3) in R
+    }
+    meta = {
+        "index": index, "split": split, "mode": "dubbing" if dubbing else "conversation",
+        "duration_s": d.duration_s, "num_frames": d.num_frames, "layout_prompt": prompt,
+        "identities": [asdict(i) for i in ids],
+        "mic_array": room.array, "room_size_m": room.room_size.round(3).tolist(),
+        "room_min_m": room.room_min.round(3).tolist(), "rt60_s": round(room.rt60_s, 3),
+        "snr_db": round(room.snr_db, 2),
+        "turns": [{"speaker": s, "start_s": round(a, 3), "end_s": round(b, 3), "text": t, "kind": k}
+                  for (s, a, b, t), k in zip(d.turns, d.turn_kinds)],
+    }
+    arrays["meta"] = np.array(json.dumps(meta))
+    return split, arrays, meta
+
+
+def _write_shard(path: Path, samples: list[dict[str, np.ndarray]]) -> int:
+    """One uncompressed npz; keys are "<sample>/<field>". Fixed zip timestamps keep it byte-stable."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for s in samples:
+            key = f"{int(json.loads(str(s['meta']))['index']):07d}"
+            for name, arr in s.items():
+                info = zipfile.ZipInfo(f"{key}/{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                with zf.open(info, "w") as f:
+                    np.lib.format.write_array(f, np.asarray(arr), allow_pickle=False)
+    path.write_bytes(buf.getvalue())
+    return len(buf.getvalue())
+
+
+def _work(args: tuple[int, CorpusConfig]) -> tuple[str, dict[str, np.ndarray], dict]:
+    return make_sample(*args)
+
+
+def generate(hours: float, out: Path, cfg: CorpusConfig, workers: int = 1) -> dict:
+    """Write shards until `hours` of dialogue are done, then manifest.json; returns the manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    target_s, done_s, index = hours * 3600.0, 0.0, 0
+    buffers: dict[str, list] = {s: [] for s in SPLITS}
+    counts = {s: 0 for s in SPLITS}
+    shards, samples_meta = [], []
+
+    def flush(split: str) -> None:
+        name = f"{split}-{counts[split]:05d}.npz"
+        size = _write_shard(out / name, buffers[split])
+        shards.append({"file": name, "split": split, "bytes": size,
+                       "samples": [int(json.loads(str(s["meta"]))["index"]) for s in buffers[split]]})
+        counts[split] += 1
+        buffers[split] = []
+
+    bar = tqdm(total=round(target_s / 60, 1), unit="min", desc="synth", disable=None)
+    for split, arrays, meta in _results(cfg, workers):
+        buffers[split].append(arrays)
+        samples_meta.append({k: meta[k] for k in ("index", "split", "mode", "duration_s", "layout_prompt",
+                                                   "mic_array", "rt60_s", "snr_db")}
+                            | {"identities": [i["id"] for i in meta["identities"]]})
+        done_s += meta["duration_s"]
+        index += 1
+        bar.update(round(meta["duration_s"] / 60, 2))
+        if len(buffers[split]) >= cfg.shard_samples:
+            flush(split)
+        if done_s >= target_s:
+            break
+    bar.close()
+    for split in SPLITS:
+        if buffers[split]:
+            flush(split)
+    pool_ids, held_voices = identity_pool()
+    manifest = {
+        "schema": SCHEMA_VERSION, "format": "talking_together.synth.v1", "seed": cfg.seed,
+        "sample_rate": SAMPLE_RATE, "fps": FPS, "joints": list(JOINT_NAMES),
+        "hours": round(done_s / 3600, 4), "num_samples": index,
+        "held_out_voices": sorted(held_voices),
+        "held_out_identities": [i.id for i in pool_ids if i.held_out],
+        "shards": shards, "samples": samples_meta,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    log.info("wrote %d samples, %.3f h, %d shards to %s", index, done_s / 3600, len(shards), out)
+    return manifest
+
+
+def _results(cfg: CorpusConfig, workers: int) -> Iterator[tuple[str, dict[str, np.ndarray], dict]]:
+    """Samples 0, 1, 2, ... in order, computed by `workers` processes (the list is endless)."""
+    jobs = ((i, cfg) for i in itertools.count())
+    if workers <= 1:
+        yield from map(_work, jobs)
+        return
+    pool = ProcessPoolExecutor(workers)
+    try:
+        pending = deque(pool.submit(_work, next(jobs)) for _ in range(2 * workers))
+        while True:
+            result = pending.popleft().result()
+            pending.append(pool.submit(_work, next(jobs)))
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def load_shard(path: str | Path) -> dict[int, dict[str, np.ndarray]]:
+    """A shard as {sample index: {field: array}}, with "meta" parsed from JSON."""
+    out: dict[int, dict] = {}
+    with np.load(path, allow_pickle=False) as z:
+        for key in z.files:
+            idx, name = key.split("/")
+            out.setdefault(int(idx), {})[name] = z[key]
+    for sample in out.values():
+        sample["meta"] = json.loads(str(sample["meta"]))
+    return out
