@@ -26,7 +26,8 @@ class ActivityConfig:
 
 @dataclass(frozen=True)
 class MouthConfig:
-    open_db_range: tuple[float, float] = (8.0, 30.0)  # dB above floor -> jawOpen 0..1
+    open_range_db: float = 24.0  # jawOpen spans this range below the recent speech peak
+    peak_decay_db_per_s: float = 4.0  # the speech peak follows a quieter talker down slowly
     max_jaw_open: float = 0.75
     attack_s: float = 0.03
     release_s: float = 0.08

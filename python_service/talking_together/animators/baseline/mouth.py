@@ -45,11 +45,14 @@ class Mouth:
     def __init__(self, cfg: MouthConfig = MouthConfig()) -> None:
         self.cfg = cfg
         self.weights = np.zeros(NUM_EXPRESSIONS)
+        self.peak_db = 0.0
 
     def step(self, level_above_floor_db: float, centroid_hz: float, sibilance: float, speaking: float) -> np.ndarray:
         """Weights after this frame; `speaking` gates the visemes, so a listener stays closed."""
-        lo, hi = self.cfg.open_db_range
-        openness = float(np.clip((level_above_floor_db - lo) / (hi - lo), 0.0, 1.0))
+        # Loudness relative to the recent speech peak, so any mic gain and room give the full range.
+        self.peak_db = max(level_above_floor_db, self.peak_db - self.cfg.peak_decay_db_per_s * FRAME_S)
+        floor_db = self.peak_db - self.cfg.open_range_db
+        openness = float(np.clip((level_above_floor_db - floor_db) / self.cfg.open_range_db, 0.0, 1.0))
         target = speaking * viseme_weights(openness, centroid_hz, sibilance, self.cfg)
         tau = np.where(target > self.weights, self.cfg.attack_s, self.cfg.release_s)
         self.weights += (1.0 - np.exp(-FRAME_S / tau)) * (target - self.weights)
