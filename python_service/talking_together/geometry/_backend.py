@@ -14,6 +14,14 @@ import torch
 
 Array = Union[np.ndarray, torch.Tensor]
 
+
+def _cross(stack: Any, a: Array, b: Array) -> Array:
+    """Cross product over the last axis, broadcasting; np.cross is 10x slower on small arrays."""
+    ax, ay, az = a[..., 0], a[..., 1], a[..., 2]
+    bx, by, bz = b[..., 0], b[..., 1], b[..., 2]
+    return stack([ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx], -1)
+
+
 _NUMPY = SimpleNamespace(
     stack=lambda xs, axis=-1: np.stack(xs, axis=axis),
     sqrt=np.sqrt,
@@ -23,7 +31,7 @@ _NUMPY = SimpleNamespace(
     clip=np.clip,
     where=np.where,
     norm=lambda x, axis=-1: np.linalg.norm(x, axis=axis, keepdims=True),
-    cross=lambda a, b: np.cross(a, b),
+    cross=lambda a, b: _cross(np.stack, a, b),
     argmax=lambda x, axis=-1: np.argmax(x, axis=axis),
     take=lambda x, idx, axis=-1: np.take_along_axis(x, idx, axis=axis),
     asarray=lambda x, like: np.asarray(x, dtype=like.dtype if like.dtype.kind == "f" else np.float64),
@@ -37,7 +45,7 @@ _TORCH = SimpleNamespace(
     clip=torch.clamp,
     where=torch.where,
     norm=lambda x, axis=-1: torch.linalg.norm(x, dim=axis, keepdim=True),
-    cross=lambda a, b: torch.linalg.cross(a, b, dim=-1),
+    cross=lambda a, b: _cross(torch.stack, a, b),
     argmax=lambda x, axis=-1: torch.argmax(x, dim=axis),
     take=lambda x, idx, axis=-1: torch.take_along_dim(x, idx, dim=axis),
     asarray=lambda x, like: torch.as_tensor(x, dtype=like.dtype, device=like.device),

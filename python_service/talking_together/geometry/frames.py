@@ -7,6 +7,7 @@ where t is the paper's Δt: the neck base's offset from its anchor, in the ancho
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class Anchor:
     position: np.ndarray = field(default_factory=lambda: np.zeros(3))
     yaw_rad: float = 0.0
 
-    @property
+    @cached_property
     def rotation(self) -> np.ndarray:
         return quat_from_yaw(self.yaw_rad)
 

@@ -10,6 +10,7 @@ from talking_together.geometry._backend import Array, as_float, ops
 from talking_together.geometry.rotations import look_rotation, quat_multiply, quat_rotate
 
 FORWARD = np.array([0.0, 0.0, -1.0])  # a face and an eye look along -Z
+NOSE_SIDE = np.array([1.0, -1.0])  # sign of "turn right" that is inward, for the left then right eye
 
 # ARKit's eyeLook* names in the order eye_look_blendshapes returns them.
 EYE_LOOK_NAMES: tuple[str, ...] = (
@@ -44,23 +45,25 @@ def angle_between(u: Array, v: Array) -> Array:
     return o.atan2(o.norm(o.cross(u, v))[..., 0], (u * v).sum(-1))
 
 
-def eye_rotation_towards(target_in_head_frame: np.ndarray, eye_position_in_head_frame: np.ndarray) -> np.ndarray:
+def eye_rotation_towards(target_in_head_frame: Array, eye_position_in_head_frame: Array) -> Array:
     """The eye's rotation relative to the head that aims its -Z at the target."""
-    return look_rotation(np.asarray(target_in_head_frame) - np.asarray(eye_position_in_head_frame))
+    target = as_float(target_in_head_frame)
+    return look_rotation(target - ops(target).asarray(eye_position_in_head_frame, target))
 
 
-def eye_look_blendshapes(left_eye_q: np.ndarray, right_eye_q: np.ndarray, eye_range: EyeRange = EyeRange()) -> np.ndarray:
-    """(8,) weights in EYE_LOOK_NAMES order, so rigs with blendshapes only look where the joints look.
+def eye_look_blendshapes(left_eye_q: Array, right_eye_q: Array, eye_range: EyeRange = EyeRange()) -> Array:
+    """(..., 8) weights in EYE_LOOK_NAMES order, so rigs with blendshapes only look where the joints look.
 
     "In" is toward the nose: for the left eye that is the person's right (+X), for the right eye -X.
     """
-    weights = []
-    for q, inward_sign in ((left_eye_q, 1.0), (right_eye_q, -1.0)):
-        x, y, z = quat_rotate(q, FORWARD)
-        yaw_right = np.arctan2(x, -z)  # positive: the eye turns to the person's right
-        pitch_up = np.arctan2(y, np.hypot(x, z))
-        h = inward_sign * yaw_right / eye_range.horizontal_rad
-        v = pitch_up / eye_range.vertical_rad
-        down, inward, outward, up = -v, h, -h, v
-        weights += [down, inward, outward, up]
-    return np.clip(np.array(weights), 0.0, 1.0)
+    left_eye_q = as_float(left_eye_q)
+    o = ops(left_eye_q)
+    eyes = o.stack([left_eye_q, o.asarray(right_eye_q, left_eye_q)], axis=-2)  # (..., 2, 4)
+    gaze = quat_rotate(eyes, o.asarray(FORWARD, eyes))  # (..., 2, 3)
+    x, y, z = gaze[..., 0], gaze[..., 1], gaze[..., 2]
+    yaw_right = o.atan2(x, -z)  # (..., 2), positive: the eye turns to the person's right
+    pitch_up = o.atan2(y, o.sqrt(x * x + z * z))
+    inward = o.asarray(NOSE_SIDE, eyes) * yaw_right / eye_range.horizontal_rad
+    up = pitch_up / eye_range.vertical_rad
+    weights = o.clip(o.stack([-up, inward, -inward, up]), 0.0, 1.0)  # (..., 2, 4): down, in, out, up
+    return weights.reshape(weights.shape[:-2] + (len(EYE_LOOK_NAMES),))

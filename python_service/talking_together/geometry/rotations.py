@@ -155,8 +155,9 @@ def look_rotation(forward: Array, up: Array | None = None) -> Array:
     up = o.asarray([0.0, 1.0, 0.0] if up is None else up, forward) + forward * 0
     back = -forward / o.clip(o.norm(forward), EPS, None)  # +Z
     right = o.cross(up, back)
-    # Looking straight up or down: any right-hand side will do, take +X.
-    right = o.where(o.norm(right) < 1e-6, o.asarray([1.0, 0.0, 0.0], forward) + back * 0, right)
+    # Looking (nearly) along `up`: keep the right-hand side at +X, made exactly perpendicular to back.
+    x_axis = o.asarray([1.0, 0.0, 0.0], forward)
+    right = o.where(o.norm(right) < EPS, x_axis - back[..., :1] * back, right)
     right = right / o.clip(o.norm(right), EPS, None)
     true_up = o.cross(back, right)
     return quat_from_matrix(o.stack([right, true_up, back], axis=-1))
