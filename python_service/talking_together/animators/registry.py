@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from talking_together.activity import SpeakerActivity
 from talking_together.animators.base import Animator
 from talking_together.animators.baseline import BaselineAnimator
 from talking_together.layout import Layout
@@ -13,7 +14,8 @@ class UnknownAnimatorError(ValueError):
     pass
 
 
-def make_animator(name: str, layout: Layout, channels: int, seed: int = 0) -> Animator:
+def make_animator(name: str, layout: Layout, channels: int, seed: int = 0, room_activity: SpeakerActivity | None = None) -> Animator:
+    """`room_activity` comes from a calibrated room (direction of arrival or enrolled voices)."""
     if name == "baseline":
-        return BaselineAnimator(layout, channels, seed=seed)
+        return BaselineAnimator(layout, channels, seed=seed, room_activity=room_activity)
     raise UnknownAnimatorError(f"unknown animator {name!r}: choose one of {', '.join(ANIMATOR_NAMES)}")

@@ -28,6 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--loop", action="store_true", help="loop a file source forever")
     serve.add_argument("--animator", default="baseline", choices=ANIMATOR_NAMES, help="default animator (default: %(default)s)")
     serve.add_argument("--layout", dest="layout_prompt", help='room layout prompt, e.g. "across a table, 1.2 m" (default: across_table)')
+    serve.add_argument("--calibration", help="room calibration file (`talking-together calibrate`): real seats and who speaks")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s; 0.0.0.0 for a headset on the LAN)")
     serve.add_argument("--port", type=int, default=50051, help="port (default: %(default)s)")
     serve.add_argument("--seed", type=int, default=0, help="animator seed (default: %(default)s)")
@@ -50,6 +51,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from calibration import CalibrationError
     from talking_together.audio.sources import AudioDeviceError
     from talking_together.layout import LayoutError
     from talking_together.service.server import run_server
@@ -60,12 +62,13 @@ def run_serve(args: argparse.Namespace) -> int:
         animator=args.animator,
         source=args.source,
         layout_prompt=args.layout_prompt,
+        calibration=args.calibration,
         loop_source=args.loop,
         seed=args.seed,
     )
     try:
         asyncio.run(run_server(config))
-    except (AudioDeviceError, LayoutError, FileNotFoundError, ValueError, OSError) as exc:
+    except (AudioDeviceError, CalibrationError, LayoutError, FileNotFoundError, ValueError, OSError) as exc:
         log.error("%s", exc)
         return 1
     return 0

@@ -25,6 +25,7 @@ class ServerConfig:
     animator: str = "baseline"
     source: str | None = None  # "mic", "mic:DEVICE" or an audio file, for Subscribe
     layout_prompt: str | None = None  # the room's layout; default preset when None
+    calibration: str | None = None  # a calibration file: seats become the layout, and who speaks comes from the room
     loop_source: bool = False
     seed: int = 0
     grace_s: float = 2.0  # graceful shutdown: in-flight streams get this long to finish

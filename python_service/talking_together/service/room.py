@@ -62,9 +62,16 @@ class Subscriber:
 
 class RoomSession:
     def __init__(
-        self, source: AudioSource, animator: Animator, layout: Layout, queue_frames: int, start_on_subscribe: bool = False
+        self,
+        source: AudioSource,
+        animator: Animator,
+        layout: Layout,
+        queue_frames: int,
+        start_on_subscribe: bool = False,
+        calibration_id: str = "",
     ) -> None:
         self.source, self.animator, self.layout = source, animator, layout
+        self.calibration_id = calibration_id
         # A recording waits for its first viewer, so nobody misses its beginning; a mic does not.
         self._first_subscriber = asyncio.Event()
         if not start_on_subscribe:
@@ -78,7 +85,7 @@ class RoomSession:
         self.audio_seconds = 0.0
 
     def header(self) -> pb.AnimateResponse:
-        return server_header(self.session_id, self.layout, self.animator.name)
+        return server_header(self.session_id, self.layout, self.animator.name, calibration_id=self.calibration_id)
 
     def subscribe(self, name: str) -> Subscriber:
         subscriber = Subscriber(name, self.queue_frames)

@@ -17,14 +17,30 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from calibration import Calibration, load_calibration
+from talking_together.activity import EnergyActivity, SpeakerActivity, make_activity
 from talking_together.animators.registry import make_animator
 from talking_together.audio.sources import FileSource, open_source
-from talking_together.layout import resolve_layout
+from talking_together.geometry import Anchor
+from talking_together.layout import Layout, resolve_layout
 from talking_together.service.config import ServerConfig
 from talking_together.service.room import RoomSession
 from talking_together.service.servicer import SERVICE_NAME, TalkingTogetherService
 
 log = logging.getLogger(__name__)
+
+
+def room_conditions(calibration: Calibration | None, channels: int, layout_prompt: str | None) -> tuple[Layout, SpeakerActivity | None]:
+    """The room's layout and speaker-activity model: measured seats and voices beat a prompt."""
+    if calibration is None:
+        return resolve_layout(prompt=layout_prompt), None
+    if layout_prompt:
+        log.warning("--layout %r ignored: calibration %s gives the real seats", layout_prompt, calibration.id)
+    anchors = tuple(Anchor(position=pos, yaw_rad=yaw) for pos, yaw in calibration.layout_anchors())
+    layout = resolve_layout(layout=Layout(anchors=anchors, description=f"calibration {calibration.id}"))
+    activity = make_activity(calibration, channels)
+    # The energy VAD knows that someone speaks, not who; the baseline's own voice clustering does better.
+    return layout, None if isinstance(activity, EnergyActivity) else activity
 
 
 @dataclass
@@ -40,11 +56,17 @@ async def start_server(config: ServerConfig) -> Running:
     """Build, bind and start; the room session (if any) starts capturing at once."""
     room = None
     if config.source:
-        layout = resolve_layout(prompt=config.layout_prompt)
         source = open_source(config.source, realtime=True, loop=config.loop_source)
-        animator = make_animator(config.animator, layout, source.channels, seed=config.seed)
+        calibration = load_calibration(config.calibration) if config.calibration else None
+        layout, room_activity = room_conditions(calibration, source.channels, config.layout_prompt)
+        animator = make_animator(config.animator, layout, source.channels, seed=config.seed, room_activity=room_activity)
         room = RoomSession(
-            source, animator, layout, config.limits.subscriber_queue_frames, start_on_subscribe=isinstance(source, FileSource)
+            source,
+            animator,
+            layout,
+            config.limits.subscriber_queue_frames,
+            start_on_subscribe=isinstance(source, FileSource),
+            calibration_id=calibration.id if calibration else "",
         )
 
     service = TalkingTogetherService(config, room)
@@ -105,11 +127,18 @@ class BackgroundServer:
 
     def __enter__(self) -> BackgroundServer:
         self._thread.start()
-        self.running = asyncio.run_coroutine_threadsafe(start_server(self.config), self._loop).result(timeout=60)
+        try:
+            self.running = asyncio.run_coroutine_threadsafe(start_server(self.config), self._loop).result(timeout=60)
+        except BaseException:
+            self._close_loop()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
         asyncio.run_coroutine_threadsafe(stop_server(self.running, 0.5), self._loop).result(timeout=30)
+        self._close_loop()
+
+    def _close_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()

@@ -9,9 +9,11 @@ from talking_together.animators.baseline.activity import VoiceActivity
 from talking_together.animators.baseline.behaviour import Behaviour
 from talking_together.animators.baseline.config import BaselineConfig
 from talking_together.animators.baseline.mouth import Mouth, spectral_shape
+from talking_together.activity import SpeakerActivity
 from talking_together.audio.ring import RingBuffer
 from talking_together.contract import (
     BLENDSHAPE_INDEX,
+    FPS,
     NUM_PARTICIPANTS,
     AnimationFrame,
     ParticipantState,
@@ -43,11 +45,15 @@ class BaselineAnimator(Animator):
         seed: int = 0,
         config: BaselineConfig = BaselineConfig(),
         geometry: HeadGeometry = DEFAULT_HEAD,
+        room_activity: SpeakerActivity | None = None,
     ) -> None:
+        """`room_activity`, from a calibrated room, replaces the baseline's own voice attribution."""
         super().__init__(channels)
         self.layout, self.config, self.geometry = layout, config, geometry
         self.ring = RingBuffer(config.activity.analysis_samples, channels)
         self.activity = VoiceActivity(channels, config.activity)
+        self.room_activity = room_activity
+        self._room_speaking = np.zeros(NUM_PARTICIPANTS)
         rngs = [np.random.default_rng([seed, i]) for i in range(NUM_PARTICIPANTS)]
         self.mouths = [Mouth(config.mouth) for _ in range(NUM_PARTICIPANTS)]
         self.behaviours = [Behaviour(a, geometry, rng, config.behaviour) for a, rng in zip(layout.anchors, rngs)]
@@ -61,7 +67,13 @@ class BaselineAnimator(Animator):
     def step(self, samples: np.ndarray, sequence: int, capture_time_ns: int) -> AnimationFrame:
         self.ring.push(samples)
         window = self.ring.latest(self.ring.capacity)  # (1024, C)
-        speaking = self.activity.step(window)  # (2,)
+        speaking = self.activity.step(window)  # (2,) smoothed
+        instant = self.activity.instant  # (2,) unsmoothed, gates the mouth
+        if self.room_activity is not None:
+            instant = self.room_activity.push(samples)[-1]
+            alpha = 1.0 - np.exp(-1.0 / (FPS * self.config.activity.smoothing_s))
+            self._room_speaking += alpha * (instant - self._room_speaking)
+            speaking = self._room_speaking.copy()
         level = self.activity.level_above_floor_db
         energy_rise = level - self._prev_level_db
         self._prev_level_db = level
@@ -76,7 +88,7 @@ class BaselineAnimator(Animator):
             head_pos, head_rot = compose_head_world(anchor, pose.translation, pose.neck, pose.head, self.geometry)
             left_eye, right_eye = behaviour.eye_rotations(target, head_pos, head_rot)
 
-            expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, self.activity.instant[i])
+            expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, instant[i])
             expression[EYE_LOOK_INDEX] = eye_look_blendshapes(left_eye, right_eye)
             states.append(
                 ParticipantState(
