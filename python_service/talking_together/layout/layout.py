@@ -20,6 +20,9 @@ class Posture(str, Enum):
     STANDING = "standing"
 
 
+DEFAULT_INWARD_TURN_DEG = 15.0  # side by side, each turns this far toward the other
+
+
 class Relation(str, Enum):
     ACROSS = "across"  # face to face
     SIDE_BY_SIDE = "side_by_side"  # shoulder to shoulder, turned a little toward each other
@@ -47,6 +50,7 @@ class DistanceLimits:
 class Layout:
     anchors: tuple[Anchor, Anchor]  # A (index 0), B (index 1)
     description: str = ""
+    postures: tuple[Posture, Posture] = (Posture.SITTING, Posture.SITTING)
 
     @property
     def distance_m(self) -> float:
@@ -63,7 +67,7 @@ def build_layout(
     distance_m: float,
     postures: tuple[Posture, Posture],
     description: str,
-    inward_turn_deg: float = 15.0,
+    inward_turn_deg: float = DEFAULT_INWARD_TURN_DEG,
     b_on_the_left: bool = False,
     heights: BodyHeights = BodyHeights(),
     limits: DistanceLimits = DistanceLimits(),
@@ -88,4 +92,4 @@ def build_layout(
     anchors = tuple(
         Anchor(position=spot + np.array([0.0, heights.of(p), 0.0]), yaw_rad=yaw) for spot, p, yaw in zip(spots, postures, yaws)
     )
-    return Layout(anchors=anchors, description=description)
+    return Layout(anchors=anchors, description=description, postures=postures)

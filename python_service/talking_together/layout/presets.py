@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from talking_together.layout.layout import Layout, Posture, Relation, build_layout
+from talking_together.layout.layout import DEFAULT_INWARD_TURN_DEG, Layout, Posture, Relation, build_layout
 
 SIT, STAND = Posture.SITTING, Posture.STANDING
 
@@ -14,7 +14,7 @@ class Preset:
     relation: Relation
     distance_m: float
     postures: tuple[Posture, Posture]
-    inward_turn_deg: float = 15.0
+    inward_turn_deg: float = DEFAULT_INWARD_TURN_DEG
     summary: str = ""
 
     def build(self, name: str) -> Layout:
@@ -24,7 +24,7 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "across_table": Preset(Relation.ACROSS, 1.2, (SIT, SIT), summary="face to face across a table, 1.2 m"),
     "interview": Preset(Relation.ACROSS, 1.5, (SIT, SIT), summary="across a desk, 1.5 m"),
-    "side_by_side": Preset(Relation.SIDE_BY_SIDE, 0.7, (SIT, SIT), 15.0, summary="shoulder to shoulder, 0.7 m, turned 15 degrees in"),
+    "side_by_side": Preset(Relation.SIDE_BY_SIDE, 0.7, (SIT, SIT), summary="shoulder to shoulder, 0.7 m, turned 15 degrees in"),
     "sofa": Preset(Relation.SIDE_BY_SIDE, 0.8, (SIT, SIT), 30.0, summary="on a sofa, 0.8 m, turned 30 degrees in"),
     "corner_90": Preset(Relation.CORNER, 1.0, (SIT, SIT), summary="at a right angle around a table corner, 1.0 m"),
     "standing_close": Preset(Relation.ACROSS, 0.8, (STAND, STAND), summary="standing face to face, 0.8 m"),
