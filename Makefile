@@ -25,10 +25,18 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-# Regenerate the Python wire code from protos/ (committed; tests/test_proto_drift.py checks it).
+# Regenerate the committed wire code from protos/: Python (tests/test_proto_drift.py) and the
+# Unity package's C# (tests/test_csharp_codegen_drift.py; needs Debian's protobuf-compiler).
+CSHARP_OUT := unity_package/Runtime/Generated
+CSHARP_PLUGIN := $(abspath unity_package/Tools~/protoc_gen_grpc_csharp_client.py)
 proto: $(STAMP)
 	$(PY) -m grpc_tools.protoc -Iprotos --python_out=python_service --pyi_out=python_service \
 		--grpc_python_out=python_service protos/talking_together/v1/*.proto
+	mkdir -p build
+	printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' "$(abspath $(PY))" "$(CSHARP_PLUGIN)" > build/protoc-gen-ttgrpc
+	chmod +x build/protoc-gen-ttgrpc
+	cd protos && protoc -I. --csharp_out=../$(CSHARP_OUT) --plugin=protoc-gen-ttgrpc=../build/protoc-gen-ttgrpc \
+		--ttgrpc_out=../$(CSHARP_OUT) talking_together/v1/*.proto
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
