@@ -263,6 +263,22 @@ def test_chain_is_batched() -> None:
         np.testing.assert_allclose(q[i], qi, atol=ATOL)
 
 
+def test_chain_in_torch_matches_numpy() -> None:
+    anchor = Anchor(position=[0.3, 1.05, 0.2], yaw_rad=-0.7)
+    t, neck, head = np.array([0.01, -0.02, 0.03]), quat_from_yaw_pitch_roll(0.2, 0.1, -0.1), quat_from_yaw(0.4)
+    pos, q = compose_head_world(anchor, t, neck, head)
+    pos_t, q_t = compose_head_world(anchor, *(torch.from_numpy(x) for x in (t, neck, head)))
+    np.testing.assert_allclose(pos_t.numpy(), pos, atol=ATOL)
+    np.testing.assert_allclose(q_t.numpy(), q, atol=ATOL)
+    np.testing.assert_allclose(eye_midpoint_world(pos_t, q_t).numpy(), eye_midpoint_world(pos, q), atol=ATOL)
+
+
+def test_anchor_checks_its_position() -> None:
+    assert Anchor(position=[1, 2, 3]).position.dtype == np.float64
+    with pytest.raises(ValueError, match="shape"):
+        Anchor(position=np.zeros(2))
+
+
 def test_eyes_left_is_minus_x() -> None:
     head_pos = np.array([0.0, 1.2, 0.0])
     left, right = eye_positions_world(head_pos, IDENTITY)

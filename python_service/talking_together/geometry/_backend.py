@@ -53,6 +53,7 @@ _TORCH = SimpleNamespace(
 
 
 def ops(x: Any) -> SimpleNamespace:
+    """The namespace of x's library: torch for tensors (keeps device, dtype and autograd), else numpy."""
     return _TORCH if isinstance(x, torch.Tensor) else _NUMPY
 
 

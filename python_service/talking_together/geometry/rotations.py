@@ -11,11 +11,13 @@ EPS = 1e-9
 
 
 def quat_normalize(q: Array) -> Array:
+    """(..., 4) back onto the unit sphere: products and network outputs drift off it."""
     q = as_float(q)
     return q / ops(q).clip(ops(q).norm(q), EPS, None)
 
 
 def quat_conjugate(q: Array) -> Array:
+    """(..., 4) the inverse rotation of a unit quaternion: expresses a world pose relative to a parent."""
     q = as_float(q)
     return ops(q).stack([-q[..., 0], -q[..., 1], -q[..., 2], q[..., 3]])
 
@@ -121,10 +123,12 @@ def matrix_from_sixd(d6: Array) -> Array:
 
 
 def quat_from_sixd(d6: Array) -> Array:
+    """(..., 6) -> (..., 4): a network's 6D output to the wire's quaternion."""
     return quat_from_matrix(matrix_from_sixd(d6))
 
 
 def sixd_from_quat(q: Array) -> Array:
+    """(..., 4) -> (..., 6): a quaternion to the form networks learn best (no double cover, continuous)."""
     return sixd_from_matrix(matrix_from_quat(q))
 
 
