@@ -42,12 +42,16 @@ class BodyHeights:
 
 @dataclass(frozen=True)
 class DistanceLimits:
+    """Anchor to anchor: closer and the heads collide, farther and it is no longer one conversation."""
+
     min_m: float = 0.3
     max_m: float = 10.0
 
 
 @dataclass(frozen=True)
 class Layout:
+    """Both seats, fixed for a session and sent in the stream header; animators start from here."""
+
     anchors: tuple[Anchor, Anchor]  # A (index 0), B (index 1)
     description: str = ""
     postures: tuple[Posture, Posture] = (Posture.SITTING, Posture.SITTING)
