@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
@@ -79,3 +80,16 @@ def test_shards_and_held_out_identities(tmp_path):
             if meta["split"] in ("train", "val"):
                 assert not ids & held
     assert json.loads((tmp_path / "manifest.json").read_text())["num_samples"] == manifest["num_samples"]
+
+
+def _hashes(directory) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+
+
+def test_same_seed_same_bytes_across_worker_counts(tmp_path):
+    cfg = CorpusConfig(seed=5, turns=(3, 4), shard_samples=2)
+    generate(0.006, tmp_path / "a", cfg, workers=1)
+    generate(0.006, tmp_path / "b", cfg, workers=2)
+    assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
+    generate(0.006, tmp_path / "c", CorpusConfig(seed=6, turns=(3, 4), shard_samples=2))
+    assert set(_hashes(tmp_path / "c").values()).isdisjoint(_hashes(tmp_path / "a").values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -47,6 +48,17 @@ def test_voices_differ_and_unknown_voice_fails():
     assert len(a) != len(b) or not np.array_equal(a, b)
     with pytest.raises(EspeakError):
         synthesize("Hello.", Voice(name="no-such-voice"))
+
+
+def test_synthesis_is_a_pure_function_of_text_and_voice():
+    # breathy variants draw on espeak's noise, which it seeds from the clock in seconds, and
+    # its synthesiser keeps state between calls: neither time nor earlier calls may leave a trace
+    breathy = Voice(name="en-us", variant="f3", pitch=60)
+    first = synthesize("Hello there, how are you?", breathy).audio
+    time.sleep(1.0)
+    for v in (Voice(variant="klatt"), Voice(name="en", variant="m2"), breathy):
+        synthesize("Something else entirely.", v)
+    assert synthesize("Hello there, how are you?", breathy).audio.tobytes() == first.tobytes()
 
 
 def test_demo_dialogue_shape(demo):

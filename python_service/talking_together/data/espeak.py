@@ -5,11 +5,15 @@ synthetic utterance comes with exact phoneme and word timing, the ground truth t
 masks and visemes are built on. espeak keeps global state, so one lock serialises all use
 within a process; worker processes each load their own copy.
 
-espeak's synthesiser also carries state from one call to the next (its pitch flutter and
-glottal phase), so the same text would come out a few samples different each time. To make
-synthesis a pure function of (text, voice), each call loads a fresh copy of the library and
-unloads it afterwards; that costs under a millisecond. Its noise sources also call libc's
-rand(), whose state lives outside the library, so each call reseeds it with srand().
+espeak makes synthesis random in two ways, and both are pinned so that one call is a pure
+function of (text, voice), independent of the process and of earlier calls:
+- its own noise generator (breath, flutter) is seeded from the clock at initialisation, so
+  each process spoke differently; `espeak_ng_SetRandSeed` fixes it before every call. Its
+  voicing noise also calls libc's rand(), whose state lives outside the library, so each
+  call reseeds that with srand() too;
+- its synthesiser carries state from one call to the next (with the seeds pinned, the same
+  call on a library kept loaded still came out different after other calls), so each call
+  loads a fresh copy of the library and unloads it afterwards (under a millisecond).
 """
 
 from __future__ import annotations
@@ -42,9 +46,7 @@ _EVENT_MSG_TERMINATED = 6
 _EVENT_PHONEME = 7
 _PARAM_RATE, _PARAM_VOLUME, _PARAM_PITCH, _PARAM_RANGE = 1, 2, 3, 4
 _EE_OK = 0
-_RAND_SEED = 1  # libc srand() seed before each synthesis
-_M_PERTURB = -6  # glibc mallopt: fill new and freed heap blocks with a fixed byte
-_PERTURB_BYTE = 0xA5
+_RAND_SEED = 1  # espeak's and libc's noise seed before each synthesis
 
 PAUSE_SYMBOLS = frozenset({"_", ""})  # espeak's pause "phoneme"; no mouth shape
 STRESS_MARKS = {"ˈ": 2, "ˌ": 1}  # IPA primary / secondary stress, prefixed to a vowel's name
@@ -138,6 +140,7 @@ class _Engine:
         lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
         lib.espeak_Synth.argtypes = [
             ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
             ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
@@ -171,14 +174,13 @@ class _Engine:
     def synthesize(self, text: str, voice: Voice) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
         """Raw espeak output: int16 audio at `self.rate` and its events, in order."""
         with self.lock:
-            _LIBC.mallopt(_M_PERTURB, _PERTURB_BYTE)
             self._load()
             try:
+                self.lib.espeak_ng_SetRandSeed(_RAND_SEED)
                 _LIBC.srand(_RAND_SEED)
                 return self._synthesize(text, voice)
             finally:
                 self._unload()
-                _LIBC.mallopt(_M_PERTURB, 0)
 
     def _synthesize(self, text: str, voice: Voice) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
         lib = self.lib
