@@ -28,6 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--loop", action="store_true", help="loop a file source forever")
     serve.add_argument("--animator", default="baseline", choices=ANIMATOR_NAMES, help="default animator (default: %(default)s)")
     serve.add_argument("--layout", dest="layout_prompt", help='room layout prompt, e.g. "across a table, 1.2 m" (default: across_table)')
+    serve.add_argument("--record", metavar="FILE.mcap", help="record the room session (audio, every message, config, calibration) to MCAP")
     serve.add_argument("--calibration", help="room calibration file (`talking-together calibrate`): real seats and who speaks")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s; 0.0.0.0 for a headset on the LAN)")
     serve.add_argument("--port", type=int, default=50051, help="port (default: %(default)s)")
@@ -64,6 +65,7 @@ def run_serve(args: argparse.Namespace) -> int:
         layout_prompt=args.layout_prompt,
         calibration=args.calibration,
         loop_source=args.loop,
+        record=args.record,
         seed=args.seed,
     )
     try:

@@ -27,6 +27,7 @@ class ServerConfig:
     layout_prompt: str | None = None  # the room's layout; default preset when None
     calibration: str | None = None  # a calibration file: seats become the layout, and who speaks comes from the room
     loop_source: bool = False
+    record: str | None = None  # an MCAP file: record the room session (audio, every message, config, calibration)
     seed: int = 0
     grace_s: float = 2.0  # graceful shutdown: in-flight streams get this long to finish
     limits: ServiceLimits = field(default_factory=ServiceLimits)

@@ -12,10 +12,12 @@ import logging
 import time
 import uuid
 from collections import deque
+from typing import Protocol
 
 import grpc
 
 from talking_together.animators.base import Animator
+from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.sources import AudioSource
 from talking_together.layout import Layout
 from talking_together.service.convert import frame_to_proto, server_header
@@ -60,6 +62,14 @@ class Subscriber:
             await self._ready.wait()
 
 
+class RoomObserver(Protocol):
+    """Sees every audio block and every broadcast message (a recorder); called on the event loop, so it must only queue."""
+
+    def on_audio(self, block: AudioBlock) -> None: ...
+
+    def on_message(self, message: pb.AnimateResponse) -> None: ...
+
+
 class RoomSession:
     def __init__(
         self,
@@ -79,6 +89,7 @@ class RoomSession:
         self.session_id = f"room-{uuid.uuid4().hex[:8]}"
         self.queue_frames = queue_frames
         self.subscribers: set[Subscriber] = set()
+        self.observers: list[RoomObserver] = []
         self.running = False
         self.final: pb.AnimateResponse | None = None  # set once the source has ended
         self.frames_emitted = 0
@@ -106,12 +117,16 @@ class RoomSession:
         try:
             await self._first_subscriber.wait()
             async for block in self.source.blocks():
+                for observer in self.observers:
+                    observer.on_audio(block)
                 self.audio_seconds += block.num_samples / 16_000
                 for frame in self.animator.push(block):
                     frame.emit_time_ns = time.monotonic_ns()
                     message = frame_to_proto(frame)
                     for subscriber in self.subscribers:
                         subscriber.offer(message)
+                    for observer in self.observers:
+                        observer.on_message(message)
                     self.frames_emitted += 1
         except Exception as exc:  # a failing device must end the streams with a reason, not hang them
             log.exception("room session %s failed", self.session_id)
@@ -123,4 +138,6 @@ class RoomSession:
             self.final = pb.AnimateResponse(status=status)
             for subscriber in self.subscribers:
                 subscriber.close(self.final)
+            for observer in self.observers:
+                observer.on_message(self.final)
             log.info("room session %s ended after %d frames", self.session_id, self.frames_emitted)

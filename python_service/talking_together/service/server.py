@@ -11,6 +11,7 @@ import contextlib
 import logging
 import signal
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import grpc
@@ -23,6 +24,8 @@ from talking_together.animators.registry import make_animator
 from talking_together.audio.sources import FileSource, open_source
 from talking_together.geometry import Anchor
 from talking_together.layout import Layout, resolve_layout
+from talking_together.replay.recorder import record_room
+from talking_together.replay.recording import RecordingWriter
 from talking_together.service.config import ServerConfig
 from talking_together.service.room import RoomSession
 from talking_together.service.servicer import SERVICE_NAME, TalkingTogetherService
@@ -49,7 +52,8 @@ class Running:
     service: TalkingTogetherService
     health: health.aio.HealthServicer
     port: int
-    room_task: asyncio.Task | None
+    room_task: asyncio.Task | None = None
+    recorder: RecordingWriter | None = None  # serve --record
 
 
 async def start_server(config: ServerConfig) -> Running:
@@ -68,8 +72,19 @@ async def start_server(config: ServerConfig) -> Running:
             start_on_subscribe=isinstance(source, FileSource),
             calibration_id=calibration.id if calibration else "",
         )
+    elif config.record:
+        raise ValueError("--record records the room session: add --source mic|FILE")
 
-    service = TalkingTogetherService(config, room)
+    running = await serve(TalkingTogetherService(config, room), config)
+    if room:
+        running.recorder = record_room(config.record, room, config) if config.record else None
+        running.room_task = asyncio.create_task(room.run(), name="room-session")
+    log.info("serving %s on %s:%d (animator %s%s)", SERVICE_NAME, config.host, running.port, config.animator, f", room source {config.source}" if room else "")
+    return running
+
+
+async def serve(service: TalkingTogetherService, config: ServerConfig) -> Running:
+    """Bind and start `service` with health checking and reflection: the live and the replay server."""
     server = grpc.aio.server()
     server.add_generic_rpc_handlers((service.handler(),))
     health_servicer = health.aio.HealthServicer()
@@ -81,9 +96,7 @@ async def start_server(config: ServerConfig) -> Running:
     await server.start()
     for name in (SERVICE_NAME, ""):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    room_task = asyncio.create_task(room.run(), name="room-session") if room else None
-    log.info("serving %s on %s:%d (animator %s%s)", SERVICE_NAME, config.host, port, config.animator, f", room source {config.source}" if room else "")
-    return Running(server, service, health_servicer, port, room_task)
+    return Running(server, service, health_servicer, port)
 
 
 async def stop_server(running: Running, grace_s: float) -> None:
@@ -94,11 +107,16 @@ async def stop_server(running: Running, grace_s: float) -> None:
         running.room_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await running.room_task
+    if running.recorder:
+        await asyncio.to_thread(running.recorder.close)
     await running.server.stop(grace_s)
 
 
-async def run_server(config: ServerConfig) -> None:
-    running = await start_server(config)
+Starter = Callable[[ServerConfig], Awaitable[Running]]
+
+
+async def run_server(config: ServerConfig, start: Starter = start_server) -> None:
+    running = await start(config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -111,8 +129,9 @@ async def run_server(config: ServerConfig) -> None:
 class BackgroundServer:
     """A real server on loopback, on its own thread and event loop: `with BackgroundServer() as s`."""
 
-    def __init__(self, config: ServerConfig | None = None) -> None:
+    def __init__(self, config: ServerConfig | None = None, start: Starter = start_server) -> None:
         self.config = config or ServerConfig(port=0)
+        self._start = start
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="grpc-server", daemon=True)
         self.running: Running | None = None
@@ -128,7 +147,7 @@ class BackgroundServer:
     def __enter__(self) -> BackgroundServer:
         self._thread.start()
         try:
-            self.running = asyncio.run_coroutine_threadsafe(start_server(self.config), self._loop).result(timeout=60)
+            self.running = asyncio.run_coroutine_threadsafe(self._start(self.config), self._loop).result(timeout=60)
         except BaseException:
             self._close_loop()
             raise

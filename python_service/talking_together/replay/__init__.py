@@ -1,0 +1,1 @@
+"""MCAP recording of sessions, their inspection, and a replay server with the live API (docs/replay.md)."""
