@@ -21,11 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from calibration.latency import LatencySkipped, measure_latency
 from calibration.mics import PRESETS, place_preset
 from calibration.openxr import OpenXRUnavailable, StageTracker
 from calibration.rigid import rms_residual, solve_rigid_transform
-from calibration.room import accept_seat_direction, check_seat_direction, enroll_seat_voice
 from calibration.schema import (
     Calibration,
     CalibrationError,
@@ -142,6 +140,8 @@ def cmd_mic(args: argparse.Namespace, cal: Calibration) -> int:
 
 
 def cmd_doa(args: argparse.Namespace, cal: Calibration) -> int:
+    from calibration.room import accept_seat_direction, check_seat_direction  # scipy: load on use
+
     seat = SEAT_INDEX[args.seat]
     check = check_seat_direction(cal, seat, read_room_audio(args, len(cal.mic_array.positions)))
     ok = check.error_deg <= args.tolerance
@@ -153,11 +153,15 @@ def cmd_doa(args: argparse.Namespace, cal: Calibration) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace, cal: Calibration) -> int:
+    from calibration.room import enroll_seat_voice
+
     enroll_seat_voice(cal, SEAT_INDEX[args.seat], read_room_audio(args, 1))
     return 0
 
 
 def cmd_latency(args: argparse.Namespace, cal: Calibration) -> int:
+    from calibration.latency import LatencySkipped, measure_latency
+
     try:
         result = measure_latency(input_device=args.input_device, output_device=args.output_device)
     except LatencySkipped as exc:

@@ -11,13 +11,6 @@ import json
 import logging
 from pathlib import Path
 
-import grpc
-
-from talking_together.data.dialogue import demo_dialogue, write_wav
-from talking_together.evaluate.preview import render_preview
-from talking_together.service.client import StreamStats, subscribe, write_jsonl
-from talking_together.service.config import ServerConfig
-from talking_together.service.server import BackgroundServer
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +28,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    import grpc
+
+    from talking_together.data.dialogue import demo_dialogue, write_wav
+    from talking_together.evaluate.preview import render_preview
+    from talking_together.service.client import StreamStats, subscribe, write_jsonl
+    from talking_together.service.config import ServerConfig
+    from talking_together.service.server import BackgroundServer
+
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     log.info("synthesising the demo dialogue with espeak-ng")

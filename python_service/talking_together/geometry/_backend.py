@@ -1,18 +1,23 @@
 """One set of rotation functions for numpy arrays and torch tensors alike.
 
 Each function asks `ops(x)` for the namespace of its input; the few calls whose names differ
-between numpy and torch are mapped here, once.
+between numpy and torch are mapped here, once. torch is imported only when a tensor shows
+up, so numpy-only users (the baseline service, the CLI) start fast.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from types import SimpleNamespace
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
-import torch
 
-Array = Union[np.ndarray, torch.Tensor]
+if TYPE_CHECKING:
+    import torch
+
+Array = Union[np.ndarray, "torch.Tensor"]
 
 
 def _cross(stack: Any, a: Array, b: Array) -> Array:
@@ -36,27 +41,36 @@ _NUMPY = SimpleNamespace(
     take=lambda x, idx, axis=-1: np.take_along_axis(x, idx, axis=axis),
     asarray=lambda x, like: np.asarray(x, dtype=like.dtype if like.dtype.kind == "f" else np.float64),
 )
-_TORCH = SimpleNamespace(
-    stack=lambda xs, axis=-1: torch.stack(xs, dim=axis),
-    sqrt=torch.sqrt,
-    sin=torch.sin,
-    cos=torch.cos,
-    atan2=torch.atan2,
-    clip=torch.clamp,
-    where=torch.where,
-    norm=lambda x, axis=-1: torch.linalg.norm(x, dim=axis, keepdim=True),
-    cross=lambda a, b: _cross(torch.stack, a, b),
-    argmax=lambda x, axis=-1: torch.argmax(x, dim=axis),
-    take=lambda x, idx, axis=-1: torch.take_along_dim(x, idx, dim=axis),
-    asarray=lambda x, like: torch.as_tensor(x, dtype=like.dtype, device=like.device),
-)
+@functools.cache
+def _torch_ops() -> SimpleNamespace:
+    import torch
+
+    return SimpleNamespace(
+        stack=lambda xs, axis=-1: torch.stack(xs, dim=axis),
+        sqrt=torch.sqrt,
+        sin=torch.sin,
+        cos=torch.cos,
+        atan2=torch.atan2,
+        clip=torch.clamp,
+        where=torch.where,
+        norm=lambda x, axis=-1: torch.linalg.norm(x, dim=axis, keepdim=True),
+        cross=lambda a, b: _cross(torch.stack, a, b),
+        argmax=lambda x, axis=-1: torch.argmax(x, dim=axis),
+        take=lambda x, idx, axis=-1: torch.take_along_dim(x, idx, dim=axis),
+        asarray=lambda x, like: torch.as_tensor(x, dtype=like.dtype, device=like.device),
+    )
+
+
+def is_tensor(x: Any) -> bool:
+    torch = sys.modules.get("torch")  # no tensor can exist before torch is imported
+    return torch is not None and isinstance(x, torch.Tensor)
 
 
 def ops(x: Any) -> SimpleNamespace:
     """The namespace of x's library: torch for tensors (keeps device, dtype and autograd), else numpy."""
-    return _TORCH if isinstance(x, torch.Tensor) else _NUMPY
+    return _torch_ops() if is_tensor(x) else _NUMPY
 
 
 def as_float(x: Any) -> Array:
     """Tensors stay tensors; anything else becomes a float64 numpy array."""
-    return x if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
+    return x if is_tensor(x) else np.asarray(x, dtype=np.float64)

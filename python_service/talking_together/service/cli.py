@@ -8,11 +8,7 @@ import contextlib
 import logging
 import sys
 
-import grpc
-
 from talking_together.animators.registry import ANIMATOR_NAMES
-from talking_together.service.client import StreamStats, animate_file_stream, subscribe, write_jsonl
-from talking_together.service.config import ServerConfig
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +51,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from calibration import CalibrationError
     from talking_together.audio.sources import AudioDeviceError
     from talking_together.layout import LayoutError
+    from talking_together.service.config import ServerConfig
     from talking_together.service.server import run_server
 
     config = ServerConfig(
@@ -77,6 +74,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_client(args: argparse.Namespace) -> int:
+    import grpc
+
+    from talking_together.service.client import StreamStats, animate_file_stream, subscribe, write_jsonl
+
     stats = StreamStats()
     with grpc.insecure_channel(args.server) as channel, contextlib.ExitStack() as stack:
         out = stack.enter_context(open(args.out, "w")) if args.out else None
