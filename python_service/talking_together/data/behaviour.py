@@ -37,6 +37,7 @@ from talking_together.geometry import (
 )
 
 EYE_LOOK_INDEX = np.array([B[name] for name in EYE_LOOK_NAMES])
+_ACF_NFFT = 1024  # >= a frame (640) + the longest pitch lag (266 at 60 Hz): no circular wrap
 
 
 @dataclass
@@ -140,7 +141,7 @@ def prosody(source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     frames = source[: len(source) // SAMPLES_PER_FRAME * SAMPLES_PER_FRAME].reshape(-1, SAMPLES_PER_FRAME)
     rms = np.sqrt(np.mean(frames**2, 1)) + 1e-9
     energy = 20 * np.log10(rms / rms.max())
-    spec = np.abs(np.fft.rfft(frames * np.hanning(SAMPLES_PER_FRAME), 2048, axis=1)) ** 2
+    spec = np.abs(np.fft.rfft(frames * np.hanning(SAMPLES_PER_FRAME), _ACF_NFFT, axis=1)) ** 2
     ac = np.fft.irfft(spec, axis=1)[:, :SAMPLES_PER_FRAME]
     lo, hi = 16000 // 400, 16000 // 60  # 60..400 Hz
     lag = lo + np.argmax(ac[:, lo:hi], axis=1)
@@ -264,7 +265,7 @@ def animate(
         gaze_shift = np.concatenate([[False], np.diff(p["at"].astype(int)) != 0])
         expr = expression_extras(p["speaking"], p["energy"], p["stress"], p["q_end"], gaze_shift, rng, cfg)
         expr = np.clip(expr + mouths[k], 0, 1)
-        expr[:, EYE_LOOK_INDEX] = [eye_look_blendshapes(lq, rq) for lq, rq in zip(left_eye, right_eye)]
+        expr[:, EYE_LOOK_INDEX] = eye_look_blendshapes(left_eye, right_eye)
         f32 = lambda x: np.asarray(x, np.float32)  # noqa: E731
         tracks.append(Track(
             expression=f32(expr), translation=f32(p["t"]), neck=f32(p["neck"]), head=f32(p["head"]),

@@ -120,7 +120,7 @@ class _Engine:
         self.lock = threading.Lock()
         self.lib: ctypes.CDLL | None = None
         self.rate = 0
-        self._chunks: list[np.ndarray] = []
+        self._chunks: list[bytes] = []
         self._events: list[tuple[int, int, str]] = []  # (type, sample, name)
         self._callback = _SynthCallback(self._on_synth)  # kept alive as long as the engine
 
@@ -160,7 +160,7 @@ class _Engine:
 
     def _on_synth(self, wav, num_samples, events) -> int:
         if num_samples > 0:
-            self._chunks.append(np.ctypeslib.as_array(wav, shape=(num_samples,)).copy())
+            self._chunks.append(ctypes.string_at(wav, 2 * num_samples))  # int16 samples
         i = 0
         while events[i].type != _EVENT_LIST_TERMINATED:
             ev = events[i]
@@ -199,7 +199,7 @@ class _Engine:
         lib.espeak_Synchronize()
         chunks, events = self._chunks, self._events
         self._chunks, self._events = [], []
-        audio = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+        audio = np.frombuffer(b"".join(chunks), np.int16)
         return audio, events
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyroomacoustics as pra
-from scipy.signal import fftconvolve, istft
+from scipy.fft import irfft, next_fast_len, rfft, rfftfreq
 
 from talking_together.contract import SAMPLE_RATE
 
 SPEED_OF_SOUND = 343.0
 ARRAYS = ("mono", "stereo", "circle4")
+_COHERENCE_NFFT = 512
 
 
 @dataclass
@@ -76,22 +77,24 @@ def mic_array(kind: str, rng: np.random.Generator) -> np.ndarray:
 def diffuse_noise(mics: np.ndarray, n: int, slope: float, rng: np.random.Generator) -> np.ndarray:
     """(channels, n) unit-power noise with a 1/f^slope spectrum and diffuse-field coherence.
 
-    Channels are mixed per STFT bin (512-point frames), which is all the frequency
-    resolution the coherence needs and far cheaper than one mixing matrix per FFT bin.
+    Drawn straight in the frequency domain of the whole signal (one inverse FFT per channel).
+    The channel mixing matrices are computed on a 512-point grid (31 Hz; the coherence
+    changes over hundreds of Hz) and each bin takes its nearest.
     """
-    c, nfft = len(mics), 512
-    freqs = np.fft.rfftfreq(nfft, 1.0 / SAMPLE_RATE)
-    frames = n // (nfft // 2) + 6  # istft drops the edges; keep whole n after them
-    spectra = rng.standard_normal((c, len(freqs), frames)) + 1j * rng.standard_normal((c, len(freqs), frames))
+    c, length = len(mics), next_fast_len(n, real=True)
+    freqs = rfftfreq(length, 1.0 / SAMPLE_RATE)
+    shape = (c, len(freqs))
+    spectra = rng.standard_normal(shape, np.float32) + 1j * rng.standard_normal(shape, np.float32)
     if c > 1:
+        grid = rfftfreq(_COHERENCE_NFFT, 1.0 / SAMPLE_RATE)
         dist = np.linalg.norm(mics[:, None] - mics[None], axis=-1)
-        coherence = np.sinc(2 * freqs[:, None, None] * dist[None] / SPEED_OF_SOUND)  # np.sinc has pi
+        coherence = np.sinc(2 * grid[:, None, None] * dist[None] / SPEED_OF_SOUND)  # np.sinc has pi
         w, v = np.linalg.eigh(coherence)  # (f, c), (f, c, c)
-        mixing = v * np.sqrt(np.clip(w, 0, None))[:, None, :]
-        spectra = np.einsum("fij,jft->ift", mixing, spectra)
-    spectra *= (np.maximum(freqs, 20.0) ** (-slope / 2))[:, None]
-    _, noise = istft(spectra, fs=SAMPLE_RATE, nperseg=nfft)
-    noise = noise[:, nfft:nfft + n]
+        mixing = (v * np.sqrt(np.clip(w, 0, None))[:, None, :]).astype(np.float32)
+        nearest = np.rint(freqs / grid[1]).astype(int)
+        spectra = np.stack([sum(mixing[nearest, i, j] * spectra[j] for j in range(c)) for i in range(c)])
+    spectra *= (np.maximum(freqs, 20.0) ** (-slope / 2)).astype(np.float32)
+    noise = irfft(spectra, length)[:, :n]
     return (noise / np.sqrt(np.mean(noise**2))).astype(np.float32)
 
 
@@ -104,7 +107,19 @@ def _late_tail(rir: np.ndarray, rt60: float, rng: np.random.Generator) -> np.nda
     level = np.sqrt(np.mean(rir[-window:] ** 2))
     t = np.arange(length - len(rir)) / SAMPLE_RATE
     tail = level * rng.standard_normal(len(t)) * np.exp(-6.9 * t / rt60)  # 60 dB over rt60
-    return np.concatenate([rir, tail])
+    return np.concatenate([rir, tail.astype(rir.dtype)])
+
+
+def _convolve_and_mix(sources: np.ndarray, rirs: list[list[np.ndarray]], delay: int, n: int) -> np.ndarray:
+    """(channels, n): each channel is the sum over sources of source * rir, from `delay` on.
+
+    One FFT per source and per RIR and one inverse per channel, at a single padded length,
+    instead of a full convolution per (channel, source) pair."""
+    longest = max(len(r) for row in rirs for r in row)
+    length = next_fast_len(sources.shape[1] + longest - 1, real=True)
+    spectra = rfft(sources.astype(np.float32), length)  # (sources, f)
+    mixed = np.stack([sum(rfft(r, length) * s for r, s in zip(row, spectra)) for row in rirs])
+    return irfft(mixed, length)[:, delay:delay + n].astype(np.float32)
 
 
 def record(
@@ -143,11 +158,9 @@ def record(
     # the recording stays aligned with the masks to within a millisecond or two
     nearest = np.linalg.norm(mouths[:, None] - mics[None], axis=-1).min()
     delay = pra.constants.get("frac_delay_length") // 2 + int(nearest / SPEED_OF_SOUND * SAMPLE_RATE)
-    audio = np.zeros((len(mics), n), np.float32)
-    for ch in range(len(mics)):
-        for k in range(len(mouths)):
-            rir = _late_tail(np.asarray(room.rir[ch][k], np.float64), rt60, rng)
-            audio[ch] += fftconvolve(sources[k], rir)[delay:delay + n].astype(np.float32)
+    rirs = [[_late_tail(np.asarray(room.rir[ch][k], np.float32), rt60, rng) for k in range(len(mouths))]
+            for ch in range(len(mics))]
+    audio = _convolve_and_mix(sources, rirs, delay, n)
 
     snr = float(rng.uniform(*cfg.snr_db))
     frame = 640
