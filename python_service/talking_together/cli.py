@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "talking_together.demo",  # demo
     "talking_together.data.cli",  # data synth
     "calibration.cli",  # calibrate
+    "talking_together.replay.cli",  # record, replay, inspect
 )
 
 

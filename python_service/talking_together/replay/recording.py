@@ -168,6 +168,7 @@ class Recording:
     read_bytes: int = 0  # how far the file was read: the end of its last complete record
     complete: bool = False  # the footer was reached
     damage: str | None = None  # why reading stopped early, with how far it got
+    truncated: bool = False  # the damage is only a missing end (killed recorder, cut copy): what was read is sound
 
     @property
     def audio_seconds(self) -> float:
@@ -220,8 +221,8 @@ def read_recording(path: str | Path) -> Recording:
         except (McapError, DecodeError, ValueError, struct.error, zstandard.ZstdError, MemoryError) as exc:
             if recording is None:
                 raise RecordingError(f"{path}: not a readable MCAP file ({size} bytes): {_describe(exc)}") from None
-            truncated = isinstance(exc, EndOfFile) and f.tell() >= size
-            recording.damage = _damage_note(recording, truncated, exc)
+            recording.truncated = isinstance(exc, EndOfFile) and f.tell() >= size
+            recording.damage = _damage_note(recording, recording.truncated, exc)
     if recording is None or not recording.schema_version:
         raise RecordingError(f"{path}: empty or not a Talking Together recording")
     return recording
@@ -266,13 +267,15 @@ def _add(recording: Recording, topics: dict[int, str], message: McapMessage) -> 
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, EndOfFile):
+        return "the file ends in the middle of a record"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _damage_note(recording: Recording, truncated: bool, exc: BaseException) -> str:
-    frames = sum(1 for r in recording.responses if pb.AnimateResponse.FromString(r.data).WhichOneof("payload") == "frame")
-    span = (recording.responses[-1].publish_time_ns - recording.responses[0].publish_time_ns) / 1e9 if recording.responses else 0.0
-    read = f"read {recording.read_bytes} of {recording.size_bytes} bytes: {frames} frames, {span:.2f} s"
+    frames = [r.publish_time_ns for r in recording.responses if pb.AnimateResponse.FromString(r.data).WhichOneof("payload") == "frame"]
+    span = (frames[-1] - frames[0]) / 1e9 if frames else 0.0
+    read = f"read {recording.read_bytes} of {recording.size_bytes} bytes: {len(frames)} frames, {span:.2f} s"
     if truncated:
         return f"{recording.path}: incomplete, it ends without its footer (recorder killed, or file cut short); {read}"
     return f"{recording.path}: damaged after byte {recording.read_bytes} ({_describe(exc)}); {read} before the damage"
