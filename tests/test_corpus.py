@@ -11,8 +11,10 @@ from scipy.signal import csd, welch
 
 from talking_together.contract import BLENDSHAPE_INDEX, FPS, SAMPLE_RATE, SAMPLES_PER_FRAME
 from talking_together.data.corpus import CorpusConfig, generate, identity_pool, load_shard, make_sample
+from talking_together.data.layouts import sample_layout
 from talking_together.data.room import SPEED_OF_SOUND, diffuse_noise
 from talking_together.geometry import angle_between, eye_midpoint_world, gaze_direction
+from talking_together.layout import resolve_layout
 
 CFG = CorpusConfig(seed=7, turns=(3, 5))
 
@@ -107,3 +109,30 @@ def test_room_noise_is_diffuse():
     band = (f > 100) & (f < 6000)
     err = np.abs(coherence[band] - np.sinc(2 * f[band] * 0.1 / SPEED_OF_SOUND))
     assert err.mean() < 0.03 and err.max() < 0.2  # estimation noise over 10 s is ~0.04 per bin
+
+
+def test_layout_is_what_its_prompt_says(samples):
+    """The stored anchors are the parser's layout for the stored prompt, up to a turn of the pair and body height."""
+    for _, a, meta in samples:
+        parsed = resolve_layout(prompt=meta["layout_prompt"]).anchors
+        stored = a["anchors"].astype(np.float64)
+        horizontal = lambda p, q: np.hypot(*(p - q)[[0, 2]])  # noqa: E731
+        assert abs(horizontal(stored[0, :3], stored[1, :3]) - horizontal(parsed[0].position, parsed[1].position)) < 1e-4
+        turn = (stored[1, 3] - stored[0, 3]) - (parsed[1].yaw_rad - parsed[0].yaw_rad)
+        assert abs(np.angle(np.exp(1j * turn))) < 1e-4  # the same relative yaw
+        assert np.abs(stored[:, 1] - [p.position[1] for p in parsed]).max() < 0.2
+
+
+@pytest.mark.parametrize("words, relative_yaw_deg", [(("sofa", "bench", "side by side", "next to", "left of"), (20, 70)),
+                                                     (("across", "opposite", "face to face", "facing"), (179, 181)),
+                                                     (("corner", "right angle"), (89, 91))])
+def test_sampled_prompts_mean_what_they_say(words, relative_yaw_deg):
+    rng, seen = np.random.default_rng(0), 0
+    for _ in range(400):
+        layout = sample_layout(rng)
+        if any(w in layout.description for w in words):
+            a, b = layout.anchors
+            turn = abs(np.degrees(np.angle(np.exp(1j * (b.yaw_rad - a.yaw_rad)))))
+            assert relative_yaw_deg[0] <= turn <= relative_yaw_deg[1], layout.description
+            seen += 1
+    assert seen > 20

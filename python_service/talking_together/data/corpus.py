@@ -26,11 +26,12 @@ from talking_together.contract import FPS, JOINT_NAMES, SAMPLE_RATE, SCHEMA_VERS
 from talking_together.data.behaviour import animate
 from talking_together.data.dialogue import Dialogue, Placed, assemble, segment
 from talking_together.data.espeak import Voice, synthesize
+from talking_together.data.layouts import LayoutSampling, sample_layout
 from talking_together.data.room import RoomConfig, record
 from talking_together.data.text import script, statement
 from talking_together.data.turns import TurnTakingConfig, conversation
 from talking_together.data.visemes import VisemeConfig, mouth_track
-from talking_together.geometry import Anchor, compose_head_world, eye_midpoint_world, quat_rotate
+from talking_together.geometry import compose_head_world, eye_midpoint_world, quat_rotate
 
 log = logging.getLogger(__name__)
 
@@ -83,41 +84,13 @@ def identity_pool() -> tuple[list[Identity], frozenset[str]]:
     return pool, held_voices
 
 
-# text prompt -> (distance range m, yaw of each person toward the other in rad, neck height range m)
-LAYOUTS: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float, float]]] = {
-    "two people face to face across a table": ((1.0, 1.6), (0.0, 0.15), (1.0, 1.2)),
-    "sitting side by side on a sofa": ((0.6, 0.9), (1.1, 1.4), (0.95, 1.1)),
-    "at the corner of a table, at right angles": ((0.9, 1.3), (0.6, 0.9), (1.0, 1.2)),
-    "standing and chatting": ((0.8, 1.3), (0.0, 0.4), (1.4, 1.6)),
-    "talking across a desk in an office": ((1.2, 1.8), (0.0, 0.2), (1.0, 1.2)),
-}
-
-
-def sample_layout(rng: np.random.Generator) -> tuple[str, tuple[Anchor, Anchor]]:
-    """A prompt and the two seats it describes, turned and placed at random in the room frame.
-
-    A looks toward +X at B; `turn` rotates each body away from the partner line (0 = facing
-    the partner, pi/2 = both facing the same way, as on a sofa)."""
-    prompt = str(rng.choice(list(LAYOUTS)))
-    (d0, d1), (t0, t1), (h0, h1) = LAYOUTS[prompt]
-    d, turn, base = rng.uniform(d0, d1), rng.uniform(t0, t1), rng.uniform(0, 2 * np.pi)
-    anchors = []
-    for k, side in enumerate((-1.0, 1.0)):
-        local = np.array([side * d / 2, rng.uniform(h0, h1), 0.0])
-        facing = -np.pi / 2 if k == 0 else np.pi / 2  # yaw that turns -Z toward the partner
-        yaw = facing + side * turn * (1 if k == 0 else -1) + rng.normal(0, 0.05)
-        c, s = np.cos(base), np.sin(base)
-        pos = np.array([c * local[0] + s * local[2], local[1], -s * local[0] + c * local[2]])
-        anchors.append(Anchor(position=pos, yaw_rad=float(yaw + base)))
-    return prompt, (anchors[0], anchors[1])
-
-
 @dataclass
 class CorpusConfig:
     seed: int = 0
     dubbing_prob: float = 0.2
     turns: tuple[int, int] = (6, 12)
     shard_samples: int = 16
+    layout: LayoutSampling = field(default_factory=LayoutSampling)
     room: RoomConfig = field(default_factory=RoomConfig)
     turn_taking: TurnTakingConfig = field(default_factory=TurnTakingConfig)
 
@@ -170,7 +143,8 @@ def make_sample(index: int, cfg: CorpusConfig) -> tuple[str, dict[str, np.ndarra
         voices = (ids[0].voice_for(rng), ids[1].voice_for(rng))
         d = conversation(script(rng, int(rng.integers(*cfg.turns)), max_sentences=2), voices, rng, cfg.turn_taking)
 
-    prompt, anchors = sample_layout(rng)
+    layout = sample_layout(rng, cfg.layout)
+    anchors = layout.anchors
     mouths = tuple(mouth_track(d.phonemes[k], d.stress[k], d.num_frames, VisemeConfig(articulation=ids[k].articulation))
                    for k in range(2))
     stress_times = tuple(np.array([a for (_, a, _), s in zip(d.phonemes[k], d.stress[k]) if s == 2]) for k in range(2))
@@ -201,7 +175,8 @@ def make_sample(index: int, cfg: CorpusConfig) -> tuple[str, dict[str, np.ndarra
     }
     meta = {
         "index": index, "split": split, "mode": "dubbing" if dubbing else "conversation",
-        "duration_s": d.duration_s, "num_frames": d.num_frames, "layout_prompt": prompt,
+        "duration_s": d.duration_s, "num_frames": d.num_frames, "layout_prompt": layout.description,
+        "postures": [p.value for p in layout.postures],
         "identities": [asdict(i) for i in ids],
         "mic_array": room.array, "room_size_m": room.room_size.round(3).tolist(),
         "room_min_m": room.room_min.round(3).tolist(), "rt60_s": round(room.rt60_s, 3),
