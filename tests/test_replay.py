@@ -129,7 +129,7 @@ def test_replay_animate_info_speed_and_loop(recorded: tuple[Path, Path], short_w
         with grpc.insecure_channel(server.address) as channel:
             stub = pb_grpc.TalkingTogetherStub(channel)
             info = stub.GetInfo(pb.GetInfoRequest())
-            assert info.room_session_active and info.animator == "baseline"
+            assert info.room_session_active and info.animator == pb.AnimateResponse.FromString(recording.responses[0].data).header.animator
             # Animate: the client's audio is ignored, the answer is the recording, once.
             answer = list(stub.Animate(audio_requests(short_wav)))
             assert [r.SerializeToString() for r in answer] == [r.data for r in recording.responses]
