@@ -25,6 +25,6 @@ def dialogue_wav(dialogue: Dialogue, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture(scope="session")
 def loopback_server() -> Iterator[str]:
-    """Address of a real server (no room session) shared by the tests that only use Animate."""
-    with BackgroundServer(ServerConfig(port=0)) as server:
+    """Address of a real baseline server (no room session) shared by the tests that only use Animate."""
+    with BackgroundServer(ServerConfig(port=0, animator="baseline")) as server:
         yield server.address

@@ -44,7 +44,7 @@ def test_every_command_explains_itself(command: str) -> None:
 
 def test_serve_subscribe_client_and_sigterm(dialogue_wav: Path, tmp_path: Path) -> None:
     port = free_port()
-    server = subprocess.Popen([*CLI, "serve", "--source", str(dialogue_wav), "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([*CLI, "serve", "--source", str(dialogue_wav), "--animator", "baseline", "--port", str(port)], stderr=subprocess.PIPE, text=True)
     try:
         wait_serving(f"127.0.0.1:{port}")
         out = tmp_path / "frames.jsonl"

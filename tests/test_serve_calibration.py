@@ -20,7 +20,7 @@ from talking_together.service.server import BackgroundServer
 
 
 def stream_room(wav: Path, calibration: Path) -> list:
-    with BackgroundServer(ServerConfig(port=0, source=str(wav), calibration=str(calibration))) as server:
+    with BackgroundServer(ServerConfig(port=0, animator="baseline", source=str(wav), calibration=str(calibration))) as server:
         with grpc.insecure_channel(server.address) as channel:
             return list(subscribe(channel, "test"))
 

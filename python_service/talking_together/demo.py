@@ -23,7 +23,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     demo.add_argument("--out", default="out/demo", help="output folder (default: %(default)s)")
     demo.add_argument("--layout", dest="layout_prompt", default="face to face across a table, 1.2 m", help="layout prompt (default: %(default)r)")
-    demo.add_argument("--animator", default="baseline", help="animator (default: %(default)s)")
+    demo.add_argument("--animator", default="auto", help="auto, baseline or diffusion (default: %(default)s: the model when its checkpoint loads)")
     demo.set_defaults(func=run_demo)
 
 

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
 import numpy as np
 
 from talking_together.audio.blocks import AudioBlock
-from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME, AnimationFrame
+from talking_together.contract import BLENDSHAPE_INDEX, SAMPLE_RATE, SAMPLES_PER_FRAME, AnimationFrame, ParticipantState
+from talking_together.geometry import DEFAULT_HEAD, EYE_LOOK_NAMES, Anchor, HeadGeometry, compose_head_world, eye_look_blendshapes
+
+EYE_LOOK_INDEX = np.array([BLENDSHAPE_INDEX[name] for name in EYE_LOOK_NAMES])
+
+
+def participant_state(
+    anchor: Anchor,
+    translation: np.ndarray,
+    joints: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    expression: np.ndarray,
+    speaking: float,
+    geometry: HeadGeometry = DEFAULT_HEAD,
+    head_world: tuple[np.ndarray, np.ndarray] | None = None,
+) -> ParticipantState:
+    """Completes one person's frame per the contract: head_world composed, eyeLook* from the eyes."""
+    neck, head, left_eye, right_eye = joints
+    head_pos, head_rot = head_world or compose_head_world(anchor, translation, neck, head, geometry)
+    expression = np.array(expression, dtype=np.float64)
+    expression[EYE_LOOK_INDEX] = eye_look_blendshapes(left_eye, right_eye)
+    return ParticipantState(
+        translation=np.asarray(translation, dtype=np.float64),
+        neck=neck,
+        head=head,
+        left_eye=left_eye,
+        right_eye=right_eye,
+        expression=np.clip(expression, 0.0, 1.0),
+        head_world_position=head_pos,
+        head_world_rotation=head_rot,
+        speaking=float(speaking),
+    )
 
 
 class FrameChunker:
@@ -41,6 +72,7 @@ class Animator(ABC):
     """
 
     name: str = "animator"
+    blocking: bool = False  # True: push() takes long enough that the service runs it off the event loop
 
     def __init__(self, channels: int) -> None:
         self.channels = channels
@@ -53,6 +85,17 @@ class Animator(ABC):
             frames.append(self.step(samples, self._sequence, capture_ns))
             self._sequence += 1
         return frames
+
+    def flush(self) -> list[AnimationFrame]:
+        """Frames still held back (e.g. waiting for lookahead) when the audio ends."""
+        return []
+
+    async def push_async(self, block: AudioBlock) -> list[AnimationFrame]:
+        """push() for the event loop: a blocking animator runs in a worker thread, so other sessions go on."""
+        return await asyncio.to_thread(self.push, block) if self.blocking else self.push(block)
+
+    async def flush_async(self) -> list[AnimationFrame]:
+        return await asyncio.to_thread(self.flush) if self.blocking else self.flush()
 
     @abstractmethod
     def step(self, samples: np.ndarray, sequence: int, capture_time_ns: int) -> AnimationFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # implementations load on first use, so `--help` and the CLI start fast
@@ -9,17 +10,49 @@ if TYPE_CHECKING:  # implementations load on first use, so `--help` and the CLI 
     from talking_together.animators.base import Animator
     from talking_together.layout import Layout
 
-ANIMATOR_NAMES: tuple[str, ...] = ("baseline",)
+log = logging.getLogger(__name__)
+
+ANIMATOR_NAMES: tuple[str, ...] = ("auto", "baseline", "diffusion")
 
 
 class UnknownAnimatorError(ValueError):
     pass
 
 
-def make_animator(name: str, layout: Layout, channels: int, seed: int = 0, room_activity: SpeakerActivity | None = None) -> Animator:
-    """`room_activity` comes from a calibrated room (direction of arrival or enrolled voices)."""
+def resolve_animator_name(name: str, checkpoint: str | None = None) -> str:
+    """`auto` is the diffusion model when its checkpoint loads, else the baseline (with a warning)."""
+    if name != "auto":
+        return name
+    from talking_together.animators.diffusion import shared_batcher
+    from talking_together.model import CheckpointError
+
+    try:
+        shared_batcher(checkpoint)
+    except CheckpointError as exc:
+        log.warning("diffusion model unavailable (%s): falling back to the baseline animator", exc)
+        return "baseline"
+    return "diffusion"
+
+
+def make_animator(
+    name: str,
+    layout: Layout,
+    channels: int,
+    seed: int = 0,
+    room_activity: SpeakerActivity | None = None,
+    checkpoint: str | None = None,
+) -> Animator:
+    """`room_activity` comes from a calibrated room (direction of arrival or enrolled voices).
+
+    Raises UnknownAnimatorError, or the model's CheckpointError when `diffusion` cannot load.
+    """
     if name == "baseline":
         from talking_together.animators.baseline import BaselineAnimator
 
         return BaselineAnimator(layout, channels, seed=seed, room_activity=room_activity)
-    raise UnknownAnimatorError(f"unknown animator {name!r}: choose one of {', '.join(ANIMATOR_NAMES)}")
+    if name == "diffusion":
+        from talking_together.animators.diffusion import DiffusionAnimator, shared_batcher
+
+        return DiffusionAnimator(layout, channels, shared_batcher(checkpoint), room_activity=room_activity)
+    choices = ", ".join(n for n in ANIMATOR_NAMES if n != "auto")
+    raise UnknownAnimatorError(f"unknown animator {name!r}: choose one of {choices}")

@@ -22,7 +22,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--source", help="room audio for Subscribe: 'mic', 'mic:DEVICE' or an audio file")
     serve.add_argument("--loop", action="store_true", help="loop a file source forever")
-    serve.add_argument("--animator", default="baseline", choices=ANIMATOR_NAMES, help="default animator (default: %(default)s)")
+    serve.add_argument(
+        "--animator", default="auto", choices=ANIMATOR_NAMES,
+        help="default animator; auto: the diffusion model when its checkpoint loads, else the baseline (default: %(default)s)",
+    )
+    serve.add_argument("--checkpoint", help="diffusion model checkpoint (default: the packaged one)")
     serve.add_argument("--layout", dest="layout_prompt", help='room layout prompt, e.g. "across a table, 1.2 m" (default: across_table)')
     serve.add_argument("--record", metavar="FILE.mcap", help="record the room session (audio, every message, config, calibration) to MCAP")
     serve.add_argument("--calibration", help="room calibration file (`talking-together calibrate`): real seats and who speaks")
@@ -58,6 +62,7 @@ def run_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         animator=args.animator,
+        checkpoint=args.checkpoint,
         source=args.source,
         layout_prompt=args.layout_prompt,
         calibration=args.calibration,

@@ -22,7 +22,8 @@ class ServiceLimits:
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 50051
-    animator: str = "baseline"
+    animator: str = "auto"  # auto: diffusion when its checkpoint loads, else baseline
+    checkpoint: str | None = None  # diffusion checkpoint; None: the packaged default
     source: str | None = None  # "mic", "mic:DEVICE" or an audio file, for Subscribe
     layout_prompt: str | None = None  # the room's layout; default preset when None
     calibration: str | None = None  # a calibration file: seats become the layout, and who speaks comes from the room

@@ -19,6 +19,7 @@ import grpc
 from talking_together.animators.base import Animator
 from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.sources import AudioSource
+from talking_together.contract import AnimationFrame
 from talking_together.layout import Layout
 from talking_together.service.convert import frame_to_proto, server_header
 from talking_together.v1 import talking_together_pb2 as pb
@@ -109,6 +110,16 @@ class RoomSession:
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
 
+    def _broadcast(self, frames: list[AnimationFrame]) -> None:
+        for frame in frames:
+            frame.emit_time_ns = time.monotonic_ns()
+            message = frame_to_proto(frame)  # once, shared by every subscriber
+            for subscriber in self.subscribers:
+                subscriber.offer(message)
+            for observer in self.observers:
+                observer.on_message(message)
+            self.frames_emitted += 1
+
     async def run(self) -> None:
         """Capture, animate and fan out until the source ends (a file) or the task is cancelled."""
         self.running = True
@@ -120,14 +131,8 @@ class RoomSession:
                 for observer in self.observers:
                     observer.on_audio(block)
                 self.audio_seconds += block.num_samples / 16_000
-                for frame in self.animator.push(block):
-                    frame.emit_time_ns = time.monotonic_ns()
-                    message = frame_to_proto(frame)
-                    for subscriber in self.subscribers:
-                        subscriber.offer(message)
-                    for observer in self.observers:
-                        observer.on_message(message)
-                    self.frames_emitted += 1
+                self._broadcast(await self.animator.push_async(block))
+            self._broadcast(await self.animator.flush_async())
         except Exception as exc:  # a failing device must end the streams with a reason, not hang them
             log.exception("room session %s failed", self.session_id)
             status = pb.FinalStatus(code=grpc.StatusCode.UNAVAILABLE.value[0], message=f"room source failed: {exc}")

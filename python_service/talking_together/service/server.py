@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -20,7 +20,7 @@ from grpc_reflection.v1alpha import reflection
 
 from calibration import Calibration, load_calibration
 from talking_together.activity import EnergyActivity, SpeakerActivity, make_activity
-from talking_together.animators.registry import make_animator
+from talking_together.animators.registry import make_animator, resolve_animator_name
 from talking_together.audio.sources import FileSource, open_source
 from talking_together.geometry import Anchor
 from talking_together.layout import Layout, resolve_layout
@@ -58,12 +58,15 @@ class Running:
 
 async def start_server(config: ServerConfig) -> Running:
     """Build, bind and start; the room session (if any) starts capturing at once."""
+    config = replace(config, animator=resolve_animator_name(config.animator, config.checkpoint))
     room = None
     if config.source:
         source = open_source(config.source, realtime=True, loop=config.loop_source)
         calibration = load_calibration(config.calibration) if config.calibration else None
         layout, room_activity = room_conditions(calibration, source.channels, config.layout_prompt)
-        animator = make_animator(config.animator, layout, source.channels, seed=config.seed, room_activity=room_activity)
+        animator = make_animator(
+            config.animator, layout, source.channels, seed=config.seed, room_activity=room_activity, checkpoint=config.checkpoint
+        )
         room = RoomSession(
             source,
             animator,

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 import uuid
+from pathlib import Path
 from collections.abc import AsyncIterator
 
 import grpc
@@ -21,6 +22,7 @@ from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.decode import AudioFormatError, ClientAudioDecoder
 from talking_together.contract import ARKIT_BLENDSHAPES, FPS, JOINT_NAMES, SAMPLE_RATE, SCHEMA_VERSION
 from talking_together.layout import LayoutError
+from talking_together.model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError
 from talking_together.service.config import ServerConfig
 from talking_together.service.convert import declared_format_from_proto, frame_to_proto, layout_from_proto, server_header
 from talking_together.service.room import RoomSession
@@ -86,9 +88,13 @@ class TalkingTogetherService:
             decoder = ClientAudioDecoder(declared_format_from_proto(header.audio_format), self.limits.audio_format)
             layout = layout_from_proto(header.layout)
             animator_name = header.options.animator or self.config.animator
-            animator = make_animator(animator_name, layout, header.audio_format.channel_count, seed=header.options.seed or self.config.seed)
+            animator = make_animator(
+                animator_name, layout, header.audio_format.channel_count, seed=header.options.seed or self.config.seed, checkpoint=self.config.checkpoint
+            )
         except (AudioFormatError, LayoutError, UnknownAnimatorError, ValueError) as exc:
             await context.abort(invalid, str(exc))
+        except CheckpointError as exc:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"this server cannot run the {animator_name!r} animator: {exc}")
         log.info("session %s from %s: %s, layout %r, animator %s", session_id, context.peer(), decoder.declared, layout.description, animator.name)
         yield server_header(session_id, layout, animator.name, header.audio_format)
 
@@ -118,18 +124,18 @@ class TalkingTogetherService:
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
                     f"stream exceeded the limit of {self.limits.max_stream_seconds:g} s of audio: open a new stream",
                 )
-            for frame in animator.push(AudioBlock(samples, arrival_ns)):
+            for frame in await animator.push_async(AudioBlock(samples, arrival_ns)):
                 frame.emit_time_ns = time.monotonic_ns()
                 frame_count += 1
                 yield frame_to_proto(frame)
         else:
             log.warning("session %s: client half-closed without EndOfAudio", session_id)
         tail = decoder.flush()
-        if tail.shape[0]:
-            for frame in animator.push(AudioBlock(tail, time.monotonic_ns())):
-                frame.emit_time_ns = time.monotonic_ns()
-                frame_count += 1
-                yield frame_to_proto(frame)
+        held_back = await animator.push_async(AudioBlock(tail, time.monotonic_ns())) if tail.shape[0] else []
+        for frame in held_back + await animator.flush_async():
+            frame.emit_time_ns = time.monotonic_ns()
+            frame_count += 1
+            yield frame_to_proto(frame)
         log.info("session %s done: %d frames, %.2f s audio", session_id, frame_count, audio_seconds)
         yield pb.AnimateResponse(status=pb.FinalStatus(code=0, message="ok", frame_count=frame_count, audio_seconds=audio_seconds))
 
@@ -167,7 +173,7 @@ class TalkingTogetherService:
             version=__version__,
             schema_version=SCHEMA_VERSION,
             animator=self.config.animator,
-            model="",
+            model=Path(self.config.checkpoint or DEFAULT_CHECKPOINT).name if self.config.animator == "diffusion" else "",
             fps=FPS,
             expression_names=list(ARKIT_BLENDSHAPES),
             joint_names=list(JOINT_NAMES),

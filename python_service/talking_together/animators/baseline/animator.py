@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from talking_together.animators.base import Animator
+from talking_together.animators.base import Animator, participant_state
 from talking_together.animators.baseline.activity import VoiceActivity
 from talking_together.animators.baseline.behaviour import Behaviour
 from talking_together.animators.baseline.config import BaselineConfig
 from talking_together.animators.baseline.mouth import Mouth, spectral_shape
 from talking_together.activity import SpeakerActivity
 from talking_together.audio.ring import RingBuffer
-from talking_together.contract import (
-    BLENDSHAPE_INDEX,
-    FPS,
-    NUM_PARTICIPANTS,
-    AnimationFrame,
-    ParticipantState,
-)
-from talking_together.geometry import (
-    DEFAULT_HEAD,
-    EYE_LOOK_NAMES,
-    HeadGeometry,
-    compose_head_world,
-    eye_look_blendshapes,
-    eye_midpoint_world,
-    quat_conjugate,
-    quat_rotate,
-)
+from talking_together.contract import FPS, NUM_PARTICIPANTS, AnimationFrame
+from talking_together.geometry import DEFAULT_HEAD, HeadGeometry, compose_head_world, eye_midpoint_world, quat_conjugate, quat_rotate
 from talking_together.layout import Layout
-
-EYE_LOOK_INDEX = np.array([BLENDSHAPE_INDEX[name] for name in EYE_LOOK_NAMES])
 
 
 class BaselineAnimator(Animator):
@@ -87,21 +70,8 @@ class BaselineAnimator(Animator):
             pose = behaviour.head_pose(target_anchor, speaking[i], speaking[1 - i], energy_rise)
             head_pos, head_rot = compose_head_world(anchor, pose.translation, pose.neck, pose.head, self.geometry)
             left_eye, right_eye = behaviour.eye_rotations(target, head_pos, head_rot)
-
             expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, instant[i])
-            expression[EYE_LOOK_INDEX] = eye_look_blendshapes(left_eye, right_eye)
-            states.append(
-                ParticipantState(
-                    translation=pose.translation,
-                    neck=pose.neck,
-                    head=pose.head,
-                    left_eye=left_eye,
-                    right_eye=right_eye,
-                    expression=np.clip(expression, 0.0, 1.0),
-                    head_world_position=head_pos,
-                    head_world_rotation=head_rot,
-                    speaking=float(speaking[i]),
-                )
-            )
+            joints = (pose.neck, pose.head, left_eye, right_eye)
+            states.append(participant_state(anchor, pose.translation, joints, expression, speaking[i], self.geometry, (head_pos, head_rot)))
             self.eye_midpoints[i] = eye_midpoint_world(head_pos, head_rot, self.geometry)
         return AnimationFrame(sequence, capture_time_ns, (states[0], states[1]))

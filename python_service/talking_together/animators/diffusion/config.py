@@ -1,0 +1,25 @@
+"""The streaming engine's knobs: how often it runs, how much it remembers and looks ahead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StreamingConfig:
+    """A window is [prefix | hop | lookahead] frames; only the hop is emitted each run.
+
+    Latency of a frame = the wait for the rest of its hop + the lookahead + compute.
+    """
+
+    hop_frames: int = 4  # new frames per model run (160 ms)
+    prefix_frames: int = 8  # already-emitted frames given as the motion prefix: no seams
+    lookahead_frames: int = 4  # future audio seen beyond the hop (160 ms)
+    steps: int = 4  # DDIM steps
+    guidance: float = 1.0  # classifier-free guidance scale (1: off, one forward per step)
+    max_batch: int = 64  # windows of different rooms run in one forward pass
+    max_wait_ms: float = 2.0  # how long the batcher waits for more rooms' windows
+
+    @property
+    def window_frames(self) -> int:
+        return self.prefix_frames + self.hop_frames + self.lookahead_frames
