@@ -78,7 +78,7 @@ def test_serve_record_holds_audio_config_and_every_message(recorded: tuple[Path,
     assert client.config.recorder.startswith("record --server") and client.config.service_info.fps == 25
     assert abs(room.audio_seconds - SECONDS) < 0.05
     kinds = [_kind(r.data) for r in room.responses]
-    assert kinds[0] == "header" and kinds[-1] == "status" and kinds.count("frame") == int(SECONDS * 25)
+    assert kinds[0] == "header" and kinds[-1] == "status" and abs(kinds.count("frame") - SECONDS * 25) <= 1
     frames = [pb.AnimateResponse.FromString(r.data).frame for r in room.responses if _kind(r.data) == "frame"]
     assert [f.sequence for f in frames] == list(range(len(frames)))
     # The subscriber saw the very frames the room broadcast, byte for byte.
