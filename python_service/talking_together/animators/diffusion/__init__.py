@@ -23,6 +23,8 @@ def shared_batcher(checkpoint: str | None = None, config: StreamingConfig = Stre
     from talking_together.model import DEFAULT_CHECKPOINT, load_generator
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cpu":
+        torch.set_num_threads(config.cpu_threads)
     path = Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
     generator = load_generator(path, device)
     log.info("diffusion model %s on %s: hop %d, lookahead %d, prefix %d frames, %d steps",

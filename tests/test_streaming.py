@@ -1,0 +1,142 @@
+"""The diffusion model's streaming engine: causal hops, exact frame counts, the live service path.
+
+These run a small untrained network: they check the engine's bookkeeping and the service wiring,
+not motion quality (the seam test on the trained default checkpoint does that).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grpc
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+
+from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, WindowBatcher
+from talking_together.audio import AudioBlock
+from talking_together.contract import FPS, SAMPLE_RATE
+from talking_together.layout import resolve_layout
+from talking_together.model import ModelConfig, MotionGenerator, save_checkpoint
+from talking_together.service.client import StreamStats, subscribe
+from talking_together.service.config import ServerConfig
+from talking_together.service.server import BackgroundServer
+from talking_together.v1 import talking_together_pb2 as pb
+from talking_together.v1 import talking_together_pb2_grpc as pb_grpc
+
+SMALL = ModelConfig(width=32, levels=2, audio_width=32, audio_layers=1, heads=2)
+CONFIG = StreamingConfig(hop_frames=4, prefix_frames=8, lookahead_frames=4, steps=2)
+
+
+@pytest.fixture(scope="module")
+def generator() -> MotionGenerator:
+    torch.manual_seed(0)
+    return MotionGenerator(SMALL).eval()
+
+
+@pytest.fixture(scope="module")
+def small_checkpoint(generator: MotionGenerator, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ckpt") / "small.pt"
+    save_checkpoint(path, generator)
+    return path
+
+
+@pytest.fixture(scope="module")
+def clip(dialogue_wav: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 4 s of the demo dialogue (A's first turn)."""
+    samples, rate = sf.read(str(dialogue_wav), dtype="float32", frames=4 * SAMPLE_RATE)
+    path = tmp_path_factory.mktemp("clip") / "clip.wav"
+    sf.write(path, samples, rate, subtype="PCM_16")
+    return path
+
+
+def run_engine(generator: MotionGenerator, audio: np.ndarray, chunk: int, seed: int = 0) -> list:
+    batcher = WindowBatcher(generator, CONFIG.steps, CONFIG.guidance, CONFIG.max_batch, CONFIG.max_wait_ms, seed=seed)
+    animator = DiffusionAnimator(resolve_layout(), 1, batcher, CONFIG)
+    frames = []
+    for begin in range(0, len(audio), chunk):
+        block = audio[begin : begin + chunk, None]
+        newest_ns = (begin + len(block) - 1) * 1_000_000_000 // SAMPLE_RATE  # a clock that is the sample index
+        frames += animator.push(AudioBlock(block, capture_time_ns=newest_ns))
+    return frames + animator.flush()
+
+
+def test_every_frame_once_in_order_and_causal(generator: MotionGenerator) -> None:
+    rng = np.random.default_rng(0)
+    audio = (0.1 * rng.standard_normal(int(2.3 * SAMPLE_RATE))).astype(np.float32)
+    frames = run_engine(generator, audio, chunk=700)
+    assert [f.sequence for f in frames] == list(range(len(audio) // 640))
+    for f in frames:
+        for p in f.participants:
+            assert np.all((p.expression >= 0) & (p.expression <= 1))
+            for q in (p.neck, p.head, p.left_eye, p.right_eye, p.head_world_rotation):
+                assert abs(np.linalg.norm(q) - 1) < 1e-5
+    # Each frame is stamped with its own audio's last sample, not the lookahead's: latency counts the wait.
+    for f in frames:
+        own_end_ns = ((f.sequence + 1) * 640 - 1) * 1_000_000_000 / SAMPLE_RATE
+        assert abs(f.capture_time_ns - own_end_ns) < 1_000
+
+
+def test_output_does_not_depend_on_chunk_size(generator: MotionGenerator) -> None:
+    rng = np.random.default_rng(1)
+    audio = (0.1 * rng.standard_normal(2 * SAMPLE_RATE)).astype(np.float32)
+    a = run_engine(generator, audio, chunk=320)
+    b = run_engine(generator, audio, chunk=4000)
+    assert len(a) == len(b)
+    for fa, fb in zip(a, b):
+        assert np.allclose(fa.participants[0].expression, fb.participants[0].expression, atol=1e-5)
+        assert np.allclose(fa.participants[1].head_world_position, fb.participants[1].head_world_position, atol=1e-6)
+
+
+def test_rooms_are_batched_into_one_forward_pass(generator: MotionGenerator) -> None:
+    import threading
+
+    batcher = WindowBatcher(generator, CONFIG.steps, CONFIG.guidance, max_batch=8, max_wait_ms=50.0)
+    audio = (0.05 * np.random.default_rng(2).standard_normal((CONFIG.hop_frames + CONFIG.lookahead_frames) * 640, dtype=np.float32))[:, None]
+    results: list[int] = []
+
+    def room() -> None:
+        animator = DiffusionAnimator(resolve_layout(), 1, batcher, CONFIG)
+        results.append(len(animator.push(AudioBlock(audio, 0))))
+
+    threads = [threading.Thread(target=room) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results == [CONFIG.hop_frames] * 6
+    assert batcher.windows == 6 and batcher.batches < 6
+
+
+def test_serve_diffusion_streams_25_fps(small_checkpoint: Path, clip: Path) -> None:
+    config = ServerConfig(port=0, animator="diffusion", checkpoint=str(small_checkpoint), source=str(clip))
+    stats, frames = StreamStats(), []
+    with BackgroundServer(config) as server, grpc.insecure_channel(server.address) as channel:
+        info = pb_grpc.TalkingTogetherStub(channel).GetInfo(pb.GetInfoRequest(), timeout=10)
+        assert info.animator == "diffusion" and info.model == "small.pt"
+        for response in subscribe(channel, "test"):
+            stats.add(response)
+            if response.WhichOneof("payload") == "frame":
+                frames.append(response.frame)
+    assert stats.status is not None and stats.status.code == 0
+    assert abs(len(frames) - 4 * FPS) <= 1
+    assert [f.sequence for f in frames] == list(range(len(frames)))
+    spacing_ms = np.diff([f.capture_time_ns for f in frames]) / 1e6
+    assert np.allclose(spacing_ms, 1000 / FPS, atol=0.01)  # one frame per 40 ms of audio: 25 fps
+
+
+def test_requesting_diffusion_without_a_checkpoint_is_a_clear_error(tmp_path: Path, clip: Path) -> None:
+    config = ServerConfig(port=0, animator="baseline", checkpoint=str(tmp_path / "missing.pt"))
+    with BackgroundServer(config) as server, grpc.insecure_channel(server.address) as channel:
+        from talking_together.service.client import audio_requests
+
+        with pytest.raises(grpc.RpcError) as err:
+            list(pb_grpc.TalkingTogetherStub(channel).Animate(audio_requests(clip, animator="diffusion"), timeout=30))
+    assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "missing.pt" in err.value.details()
+
+
+def test_auto_falls_back_to_the_baseline(tmp_path: Path) -> None:
+    with BackgroundServer(ServerConfig(port=0, checkpoint=str(tmp_path / "missing.pt"))) as server:
+        assert server.service.config.animator == "baseline"
