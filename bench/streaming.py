@@ -1,0 +1,124 @@
+"""The diffusion animator live: real-time factor, capture-to-emit latency, rooms at real time.
+
+For each streaming setting (hop, lookahead, steps) it measures, in this process:
+- RTF: compute seconds per audio second for one room fed as fast as possible (<= 0.5 is the CPU target);
+- latency: one room fed in real time, 40 ms of audio at a time; a frame's latency is its emit
+  time minus the capture time of its own last audio sample (so it includes the wait for the rest
+  of its hop and for the lookahead);
+- the rule-based baseline's RTF in the same process, as the ratio's reference.
+Then rooms at real time: N rooms in threads sharing one batched model, N doubled until the
+aggregate falls below N x real time. With --data, the quality of streamed against offline
+generation on held-out samples (MSE-LIP, FD, speaker attribution F1).
+
+    python bench/streaming.py [--checkpoint CKPT] [--seconds 8] [--device cpu|cuda] [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+
+import numpy as np
+import torch
+
+from talking_together.animators.baseline import BaselineAnimator
+from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, WindowBatcher
+from talking_together.audio import AudioBlock
+from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
+from talking_together.data.dialogue import demo_dialogue
+from talking_together.layout import resolve_layout
+from talking_together.model import DEFAULT_CHECKPOINT, load_generator
+
+SETTINGS = (  # (hop, lookahead, steps)
+    (4, 4, 4),
+    (2, 2, 4),
+    (4, 4, 2),
+    (8, 4, 4),
+    (4, 4, 8),
+)
+
+
+def batcher_for(generator: torch.nn.Module, cfg: StreamingConfig) -> WindowBatcher:
+    return WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms)
+
+
+def rtf(animator, audio: np.ndarray) -> float:  # noqa: ANN001 - any Animator
+    start = time.perf_counter()
+    for begin in range(0, len(audio), SAMPLES_PER_FRAME):
+        animator.push(AudioBlock(audio[begin : begin + SAMPLES_PER_FRAME], time.monotonic_ns()))
+    animator.flush()
+    return (time.perf_counter() - start) / (len(audio) / SAMPLE_RATE)
+
+
+def realtime_latency_ms(animator, audio: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """Feed 40 ms every 40 ms, stamped when it 'arrives'; latency of every emitted frame."""
+    latencies, start = [], time.monotonic_ns()
+    for k, begin in enumerate(range(0, len(audio), SAMPLES_PER_FRAME)):
+        due = start + (k + 1) * 40_000_000
+        time.sleep(max(0.0, (due - time.monotonic_ns()) / 1e9))
+        for frame in animator.push(AudioBlock(audio[begin : begin + SAMPLES_PER_FRAME], time.monotonic_ns())):
+            latencies.append((time.monotonic_ns() - frame.capture_time_ns) / 1e6)
+    return np.array(latencies)
+
+
+def rooms_throughput(generator: torch.nn.Module, cfg: StreamingConfig, audio: np.ndarray, rooms: int) -> float:
+    """Aggregate audio seconds animated per wall second by `rooms` rooms sharing one batcher."""
+    batcher = batcher_for(generator, cfg)
+    layout = resolve_layout()
+
+    def room() -> None:
+        animator = DiffusionAnimator(layout, 1, batcher, cfg)
+        for begin in range(0, len(audio), SAMPLES_PER_FRAME):
+            animator.push(AudioBlock(audio[begin : begin + SAMPLES_PER_FRAME], 0))
+
+    threads = [threading.Thread(target=room) for _ in range(rooms)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return rooms * len(audio) / SAMPLE_RATE / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
+    parser.add_argument("--seconds", type=float, default=8.0, help="audio per measurement")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--max-rooms", type=int, default=128)
+    args = parser.parse_args()
+
+    if args.device == "cpu":
+        torch.set_num_threads(StreamingConfig().cpu_threads)
+    generator = load_generator(args.checkpoint, args.device)
+    device_name = torch.cuda.get_device_name() if args.device == "cuda" else f"CPU ({torch.get_num_threads()} torch thread)"
+    params = sum(p.numel() for p in generator.parameters()) / 1e6
+    audio = demo_dialogue().audio[: int(args.seconds * SAMPLE_RATE), None].astype(np.float32)
+    print(f"device: {device_name}; model {args.checkpoint} ({params:.2f} M parameters); audio {len(audio) / SAMPLE_RATE:.1f} s")
+
+    baseline_rtf = rtf(BaselineAnimator(resolve_layout(), 1), audio)
+    print(f"baseline animator RTF {baseline_rtf:.3f} (reference for the ratios)")
+    print(f"{'hop':>4} {'look':>4} {'steps':>5} {'RTF':>7} {'x baseline':>10} {'p50 ms':>7} {'p95 ms':>7}")
+    for hop, lookahead, steps in SETTINGS:
+        cfg = StreamingConfig(hop_frames=hop, lookahead_frames=lookahead, steps=steps)
+        batcher = batcher_for(generator, cfg)
+        r = rtf(DiffusionAnimator(resolve_layout(), 1, batcher, cfg), audio)
+        lat = realtime_latency_ms(DiffusionAnimator(resolve_layout(), 1, batcher, cfg), audio)
+        p50, p95 = np.percentile(lat, [50, 95])
+        print(f"{hop:4d} {lookahead:4d} {steps:5d} {r:7.3f} {r / baseline_rtf:10.1f} {p50:7.1f} {p95:7.1f}")
+
+    cfg = StreamingConfig()
+    rooms, best = 1, 0
+    while rooms <= args.max_rooms:
+        rate = rooms_throughput(generator, cfg, audio, rooms)
+        ok = rate >= rooms
+        print(f"{rooms:4d} rooms (hop {cfg.hop_frames}, steps {cfg.steps}): {rate:7.1f} s of audio per s{'' if ok else '  <- below real time'}")
+        if not ok:
+            break
+        best, rooms = rooms, rooms * 2
+    print(f"rooms at real time on {device_name}: {best} (doubling; the next step failed or hit --max-rooms)")
+
+
+if __name__ == "__main__":
+    main()
