@@ -1,0 +1,65 @@
+"""Checkpoint files: weights, configs, normaliser and provenance in one torch file, checked on load."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from talking_together.model.config import ModelConfig
+from talking_together.model.diffusion import DiffusionConfig
+from talking_together.model.features import Normalizer
+from talking_together.model.generator import MotionGenerator
+
+FORMAT = "talking_together.motion.v1"
+DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "default.pt"
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint that cannot be used, with what is wrong and where."""
+
+
+def save_checkpoint(path: str | Path, gen: MotionGenerator, extra: dict[str, Any] | None = None,
+                    half: bool = False) -> None:
+    """`extra` carries training state (optimiser, step) or provenance (command, config); `half` stores fp16 weights."""
+    state = {k: (v.half() if half and v.is_floating_point() else v) for k, v in gen.net.state_dict().items()}
+    payload = {"format": FORMAT, "model_config": gen.model_cfg.to_dict(), "diffusion_config": asdict(gen.diffusion_cfg),
+               "normalizer": gen.normalizer.state_dict(), "state_dict": state, **(extra or {})}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(payload, tmp)
+    tmp.replace(path)  # never leave a half-written checkpoint behind
+
+
+def read_checkpoint(path: str | Path) -> dict[str, Any]:
+    """The raw payload, or a CheckpointError that says why not."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {path}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:  # torch raises many types for a truncated or foreign file
+        raise CheckpointError(f"{path} is not a readable torch checkpoint ({type(e).__name__}: {e})") from e
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        got = payload.get("format") if isinstance(payload, dict) else type(payload).__name__
+        raise CheckpointError(f"{path} is not a {FORMAT} checkpoint (format: {got!r})")
+    missing = {"model_config", "diffusion_config", "normalizer", "state_dict"} - payload.keys()
+    if missing:
+        raise CheckpointError(f"{path} lacks {sorted(missing)}")
+    return payload
+
+
+def load_generator(path: str | Path = DEFAULT_CHECKPOINT, device: str | torch.device = "cpu") -> MotionGenerator:
+    """A ready MotionGenerator (eval mode, float32) from a checkpoint file."""
+    payload = read_checkpoint(path)
+    try:
+        gen = MotionGenerator(ModelConfig.from_dict(payload["model_config"]),
+                              DiffusionConfig(**payload["diffusion_config"]),
+                              Normalizer.from_state_dict(payload["normalizer"]))
+        gen.net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()})
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise CheckpointError(f"{path} does not match this code's model: {e}") from e
+    return gen.to(device).eval()

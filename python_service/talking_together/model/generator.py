@@ -1,0 +1,78 @@
+"""The public face of the model: denoiser + schedule + normaliser, sampling one window at a time.
+
+The streaming engine calls `MotionGenerator.sample` on each window with the last frames of the
+previous window as `prefix`; evaluation and training use the same object.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from talking_together.model.config import MELS_PER_FRAME, MOTION_DIM, ModelConfig
+from talking_together.model.diffusion import DDIMSampler, DiffusionConfig, NoiseSchedule
+from talking_together.model.features import Normalizer
+from talking_together.model.network import DualStreamDenoiser
+
+
+class MotionGenerator(nn.Module):
+    def __init__(self, model_cfg: ModelConfig, diffusion_cfg: DiffusionConfig = DiffusionConfig(),
+                 normalizer: Normalizer | None = None) -> None:
+        super().__init__()
+        self.model_cfg, self.diffusion_cfg = model_cfg, diffusion_cfg
+        self.net = DualStreamDenoiser(model_cfg)
+        self.schedule = NoiseSchedule(diffusion_cfg.train_steps)
+        self.normalizer = normalizer or Normalizer.identity()
+
+    @staticmethod
+    def prefix_inputs(prefix: torch.Tensor | None, b: int, t: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, 2, K, 79) normalised prefix or None -> padded prefix (B, 2, T, 79), prefix_mask (B, T)."""
+        full = torch.zeros(b, 2, t, MOTION_DIM, device=device)
+        mask = torch.zeros(b, t, device=device)
+        if prefix is not None and prefix.shape[2] > 0:
+            k = prefix.shape[2]
+            full[:, :, :k], mask[:, :k] = prefix, 1.0
+        return full, mask
+
+    @torch.no_grad()
+    def sample(self, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
+               prefix: torch.Tensor | None = None, steps: int | None = None, guidance: float | None = None,
+               generator: torch.Generator | None = None) -> torch.Tensor:
+        """One window of both people's motion.
+
+        audio (B, 4T, 160) raw features (`features.audio_features`); masks (B, 2, T) speaking
+        probabilities of A and B; layout (B, 2, 6) (`features.layout_features` of the anchors);
+        prefix (B, 2, K, 79) raw motion of the K frames that open this window (the previous window's
+        last frames), or None. Returns raw motion (B, 2, T, 79): `features.unpack_motion` splits it.
+        """
+        b, _, t = masks.shape
+        if audio.shape[1] < t * MELS_PER_FRAME:
+            raise ValueError(f"{t} frames need {t * MELS_PER_FRAME} audio feature rows, got {audio.shape[1]}")
+        dev = next(self.parameters()).device
+        audio = self.normalizer.norm_audio(audio.to(dev))
+        masks, layout = masks.to(dev).float(), layout.to(dev).float()
+        given = None if prefix is None else self.normalizer.norm_motion(prefix.to(dev).float())
+        k = 0 if given is None else given.shape[2]
+        full, pmask = self.prefix_inputs(given, b, t, dev)
+        scale = self.diffusion_cfg.guidance if guidance is None else guidance
+        sampler = DDIMSampler(self.schedule, steps or self.diffusion_cfg.sample_steps)
+
+        def predict_x0(x_t: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+            if scale == 1.0:
+                x0 = self.net(x_t, s, audio, masks, layout, full, pmask)
+            else:  # conditional and unconditional (no audio, no layout) in one batch of 2B
+                two = lambda x: torch.cat([x, x])
+                drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(dev)
+                cond, uncond = self.net(two(x_t), two(s), two(audio), two(masks), two(layout), two(full), two(pmask),
+                                        drop, drop).chunk(2)
+                x0 = uncond + scale * (cond - uncond)
+            if k:
+                x0 = torch.cat([given, x0[:, :, k:]], 2)  # the prefix is known: keep it exactly
+            return x0
+
+        noise = torch.randn(b, 2, t, MOTION_DIM, generator=generator, device="cpu").to(dev)
+        was_training = self.training
+        self.eval()
+        x0 = sampler.sample(predict_x0, noise)
+        self.train(was_training)
+        return self.normalizer.denorm_motion(x0)

@@ -1,0 +1,1 @@
+"""Training: losses with the paper's weights, the loop, the `train` command."""

@@ -1,0 +1,27 @@
+"""`talking-together train --data DIR --out CKPT_DIR [--config FILE] [--resume]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from talking_together.train.config import Config
+from talking_together.train.loop import train
+
+log = logging.getLogger(__name__)
+
+
+def _train(args: argparse.Namespace) -> int:
+    cfg = Config.load(args.config)
+    path = train(args.data, args.out, cfg, resume=args.resume)
+    log.info("inference checkpoint: %s", path)
+    return 0
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("train", help="train the dual-stream diffusion model on a corpus")
+    p.add_argument("--data", required=True, help="corpus directory (talking-together data synth --out)")
+    p.add_argument("--out", required=True, help="checkpoint directory: last.pt (resume), model.pt (EMA), log.csv")
+    p.add_argument("--config", help="TOML with [model] [diffusion] [loss] [train] sections (configs/*.toml)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt when it exists")
+    p.set_defaults(func=_train)

@@ -1,0 +1,158 @@
+"""The network and the sampler: shapes, stream symmetry, cross-stream coupling, DDIM, checkpoints."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from talking_together.geometry import quat_from_yaw_pitch_roll
+from talking_together.model import (
+    MOTION_DIM,
+    CheckpointError,
+    DDIMSampler,
+    ModelConfig,
+    MotionGenerator,
+    NoiseSchedule,
+    audio_features,
+    layout_features,
+    load_generator,
+    pack_motion,
+    save_checkpoint,
+    unpack_motion,
+)
+
+B, T = 2, 24  # T is not a multiple of 4: the U-Net pads and crops
+
+
+def tiny(**kw) -> MotionGenerator:
+    torch.manual_seed(0)
+    gen = MotionGenerator(ModelConfig(width=16, audio_width=16, heads=2, dropout=0.0, **kw)).eval()
+    for m in gen.net.modules():  # attention outputs start at zero; make the coupling visible untrained
+        if hasattr(m, "out") and isinstance(m.out, torch.nn.Linear):
+            torch.nn.init.normal_(m.out.weight, std=0.5)
+    return gen
+
+
+def inputs(seed: int = 0) -> dict[str, torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    return {
+        "x_t": torch.randn(B, 2, T, MOTION_DIM, generator=g), "steps": torch.tensor([10, 900]),
+        "audio": torch.randn(B, 4 * T, 160, generator=g), "masks": torch.rand(B, 2, T, generator=g),
+        "layout": torch.randn(B, 2, 6, generator=g),
+        "prefix": torch.zeros(B, 2, T, MOTION_DIM), "prefix_mask": torch.zeros(B, T),
+    }
+
+
+def run(gen: MotionGenerator, inp: dict[str, torch.Tensor]) -> torch.Tensor:
+    with torch.no_grad():
+        return gen.net(**inp)
+
+
+def swap(inp: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A and B exchanged in every per-person input."""
+    out = dict(inp)
+    for k in ("x_t", "masks", "layout", "prefix"):
+        out[k] = inp[k].flip(1)
+    return out
+
+
+def test_shapes() -> None:
+    assert run(tiny(), inputs()).shape == (B, 2, T, MOTION_DIM)
+
+
+def test_streams_are_exchangeable() -> None:
+    gen, inp = tiny(), inputs()
+    torch.testing.assert_close(run(gen, swap(inp)), run(gen, inp).flip(1), atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("cross", [True, False])
+def test_cross_attention_couples_streams(cross: bool) -> None:
+    """Changing B's inputs (its speaking mask and noisy motion) moves A's output only through cross-attention."""
+    gen, inp = tiny(cross_attention=cross), inputs()
+    changed = dict(inp)
+    changed["masks"] = inp["masks"].clone()
+    changed["masks"][:, 1] = 1 - inp["masks"][:, 1]
+    changed["x_t"] = inp["x_t"].clone()
+    changed["x_t"][:, 1] += 1.0
+    delta_a = (run(gen, changed)[:, 0] - run(gen, inp)[:, 0]).abs().max().item()
+    assert (delta_a > 1e-3) if cross else (delta_a < 1e-6)
+
+
+def test_audio_changes_output() -> None:
+    gen, inp = tiny(), inputs()
+    louder = dict(inp, audio=inp["audio"] + 1.0)
+    assert (run(gen, louder) - run(gen, inp)).abs().max() > 1e-3
+
+
+def test_ddim_one_step_is_the_x0_prediction() -> None:
+    schedule = NoiseSchedule(1000)
+    noise = torch.randn(3, 5)
+    seen = []
+
+    def predict(x: torch.Tensor, steps: torch.Tensor) -> torch.Tensor:
+        seen.append(int(steps[0]))
+        return x * 0.5 + steps[:, None].float()
+
+    out = DDIMSampler(schedule, 1).sample(predict, noise)
+    torch.testing.assert_close(out, noise * 0.5 + 999.0)
+    assert seen == [999]
+
+
+def test_ddim_recovers_clean_data_from_an_oracle() -> None:
+    """With the exact x0 every step, any number of steps must land on x0."""
+    x0 = torch.randn(4, 7)
+    out = DDIMSampler(NoiseSchedule(), 5).sample(lambda x, s: x0, torch.randn(4, 7))
+    torch.testing.assert_close(out, x0)
+
+
+def test_sample_keeps_the_prefix_and_guidance_runs() -> None:
+    gen, inp = tiny(), inputs()
+    prefix = torch.randn(B, 2, 5, MOTION_DIM)
+    out = gen.sample(inp["audio"], inp["masks"], inp["layout"], prefix=prefix, steps=3, guidance=2.0,
+                     generator=torch.Generator().manual_seed(0))
+    assert out.shape == (B, 2, T, MOTION_DIM)
+    torch.testing.assert_close(out[:, :, :5], prefix, atol=1e-5, rtol=1e-5)
+
+
+def test_motion_round_trip() -> None:
+    rng = np.random.default_rng(0)
+    q = quat_from_yaw_pitch_roll(rng.uniform(-1, 1, (5, 4)), rng.uniform(-1, 1, (5, 4)), rng.uniform(-1, 1, (5, 4)))
+    expr, trans = rng.uniform(0, 1, (5, 52)), rng.normal(0, 0.02, (5, 3))
+    back = unpack_motion(pack_motion(expr, q, trans))
+    np.testing.assert_allclose(np.abs((back["rotations"] * q).sum(-1)), 1.0, atol=1e-5)  # q and -q agree
+    np.testing.assert_allclose(back["expression"], expr, atol=1e-6)
+
+
+def test_audio_features_mono_and_multichannel() -> None:
+    wav = torch.randn(2, 16_000) * 0.1
+    f = audio_features(wav)
+    assert f.shape == (1, 100, 160)
+    assert audio_features(wav[:1])[..., 80:].abs().max() == 0  # no inter-channel cue from one channel
+    assert f[..., 80:].abs().max() > 0
+
+
+def test_layout_features_are_room_invariant() -> None:
+    anchors = np.array([[0.0, 1.0, 0.0, -np.pi / 2], [1.2, 1.1, 0.0, np.pi / 2]])
+    f = layout_features(anchors)
+    np.testing.assert_allclose(f[0, :3], [0.0, 0.1, -1.2], atol=1e-6)  # B straight ahead of A (-Z), 10 cm up
+    turned = anchors.copy()
+    c, s = np.cos(0.7), np.sin(0.7)
+    turned[:, 0], turned[:, 2] = c * anchors[:, 0] + s * anchors[:, 2], -s * anchors[:, 0] + c * anchors[:, 2]
+    turned[:, 3] += 0.7
+    np.testing.assert_allclose(layout_features(turned), f, atol=1e-5)
+
+
+def test_checkpoint_round_trip_and_clear_errors(tmp_path) -> None:
+    gen = tiny()
+    save_checkpoint(tmp_path / "m.pt", gen)
+    loaded, inp = load_generator(tmp_path / "m.pt"), inputs()
+    torch.testing.assert_close(run(loaded, inp), run(gen, inp))
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a readable"):
+        load_generator(tmp_path / "bad.pt")
+    with pytest.raises(CheckpointError, match="no checkpoint"):
+        load_generator(tmp_path / "missing.pt")
+    torch.save({"format": "something else"}, tmp_path / "other.pt")
+    with pytest.raises(CheckpointError, match="format"):
+        load_generator(tmp_path / "other.pt")

@@ -1,0 +1,140 @@
+"""Losses and the training loop: gaze loss, loss weights, overfitting, checkpoint + resume."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from talking_together.data.corpus import CorpusConfig, generate
+from talking_together.geometry import quat_from_yaw_pitch_roll
+from talking_together.model import ModelConfig, MotionGenerator, Normalizer, load_generator, pack_motion
+from talking_together.train.config import Config
+from talking_together.train.loop import LAST, MODEL, compute_loss, make_step_inputs, train
+from talking_together.train.losses import LossWeights, diffusion_loss, gaze_loss
+
+
+def motion(yaw_eye: float, n: int = 3, t: int = 10, seed: int = 0) -> torch.Tensor:
+    """(n, 2, t, 79) raw motion with random head poses and both eyes turned by yaw_eye."""
+    rng = np.random.default_rng(seed)
+    head = quat_from_yaw_pitch_roll(rng.uniform(-0.5, 0.5, (n, 2, t)), rng.uniform(-0.3, 0.3, (n, 2, t)), 0.0)
+    eye = quat_from_yaw_pitch_roll(np.full((n, 2, t), yaw_eye), 0.0, 0.0)
+    neck = quat_from_yaw_pitch_roll(np.zeros((n, 2, t)), 0.0, 0.0)
+    q = np.stack([neck, head, eye, eye], -2)
+    return torch.as_tensor(pack_motion(rng.uniform(0, 1, (n, 2, t, 52)), q, np.zeros((n, 2, t, 3))))
+
+
+def test_gaze_loss_zero_for_identical_gaze_positive_otherwise() -> None:
+    yaw = torch.zeros(3, 2)
+    same = motion(0.2)
+    assert abs(float(gaze_loss(same, same, yaw, LossWeights()))) < 1e-6
+    assert float(gaze_loss(motion(0.5), same, yaw, LossWeights())) > 0.01
+
+
+def test_gaze_loss_weights_up_head_mobile_clips() -> None:
+    """The same eye error costs twice as much on the clip whose true head moves most (top 20% of 5)."""
+    n, t = 5, 10
+    yaw = np.zeros((n, 2, t))
+    yaw[0] = np.linspace(-0.6, 0.6, t)  # clip 0 turns its head; clips 1-4 hold still
+    head = quat_from_yaw_pitch_roll(yaw, 0.0, 0.0)
+    ident = quat_from_yaw_pitch_roll(np.zeros((n, 2, t)), 0.0, 0.0)
+    expr, trans = np.zeros((n, 2, t, 52)), np.zeros((n, 2, t, 3))
+
+    def with_eyes(eye_yaw: np.ndarray) -> torch.Tensor:
+        eye = quat_from_yaw_pitch_roll(eye_yaw, 0.0, 0.0)
+        return torch.as_tensor(pack_motion(expr, np.stack([ident, head, eye, eye], -2), trans))
+
+    truth = with_eyes(np.zeros((n, 2, t)))
+    off = np.zeros((n, 2, t))
+    off[0] = 0.4
+    on_mobile = gaze_loss(with_eyes(off), truth, torch.zeros(n, 2), LossWeights())
+    on_still = gaze_loss(with_eyes(np.roll(off, 1, 0)), truth, torch.zeros(n, 2), LossWeights())
+    assert float(on_still) > 0
+    assert float(on_mobile) == pytest.approx(2 * float(on_still), rel=1e-4)
+
+
+def test_total_loss_uses_the_paper_weights() -> None:
+    x = torch.randn(2, 2, 8, 79)
+    y = x + 0.1 * torch.randn_like(x)
+    masks, dub = torch.zeros(2, 2, 8), torch.zeros(2, dtype=torch.bool)
+    t = diffusion_loss(y, x, Normalizer.identity(), torch.zeros(2, 2), masks, dub)
+    expected = t["expression"] + 8 * t["rotation"] + t["translation"] + t["velocity"] + 5 * t["gaze"]
+    torch.testing.assert_close(t["loss"], expected)
+    assert float(diffusion_loss(x, x, Normalizer.identity(), torch.zeros(2, 2), masks, dub)["loss"]) < 1e-5
+
+
+def test_dubbing_weights_the_speakers_lips() -> None:
+    x = torch.zeros(1, 2, 8, 79)
+    y = x.clone()
+    y[..., 17] = 0.5  # jawOpen wrong
+    masks = torch.ones(1, 2, 8)
+    args = (Normalizer.identity(), torch.zeros(1, 2), masks)
+    plain = diffusion_loss(y, x, *args, torch.tensor([False]))["expression"]
+    dubbed = diffusion_loss(y, x, *args, torch.tensor([True]))["expression"]
+    assert float(dubbed) > float(plain)
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory) -> Path:
+    """A few seconds of synthetic dialogue with train and val splits (shared across tests)."""
+    out = tmp_path_factory.mktemp("corpus")
+    generate(0.01, out, CorpusConfig(seed=3, turns=(2, 3), shard_samples=2), workers=1)
+    for split in ("val", "test_identity"):
+        if not list(out.glob(f"{split}-*.npz")):  # a short corpus may draw no sample of a split
+            shutil.copy(next(out.glob("train-*.npz")), out / f"{split}-00000.npz")
+    return out
+
+
+def tiny_config(steps: int) -> Config:
+    cfg = Config()
+    cfg.model = ModelConfig(width=16, audio_width=16, heads=2, levels=1)
+    cfg.train.window, cfg.train.batch_size, cfg.train.steps = 16, 2, steps
+    cfg.train.eval_every = cfg.train.checkpoint_every = 1
+    cfg.train.eval_batches, cfg.train.warmup = 1, 1
+    return cfg
+
+
+def test_train_writes_checkpoint_and_resumes(tiny_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    train(tiny_corpus, out, tiny_config(2))
+    assert torch.load(out / LAST, weights_only=False)["train_state"]["step"] == 2
+    first = load_generator(out / MODEL).net.state_dict()
+    train(tiny_corpus, out, tiny_config(3), resume=True)
+    assert torch.load(out / LAST, weights_only=False)["train_state"]["step"] == 3
+    assert any(not torch.equal(v, load_generator(out / MODEL).net.state_dict()[k]) for k, v in first.items())
+    rows = (out / "log.csv").read_text().splitlines()
+    assert rows[0].startswith("step,split") and any(",val," in r for r in rows)
+    assert (out / "config.toml").exists()
+
+
+def test_fifty_steps_overfit_one_batch(tiny_corpus: Path) -> None:
+    from talking_together.train.data import WindowSampler, load_samples
+
+    torch.manual_seed(0)
+    cfg = tiny_config(50)
+    cfg.model.dropout = cfg.model.p_drop_audio = cfg.model.p_drop_layout = 0.0
+    samples = load_samples(tiny_corpus, ("train",))
+    gen = MotionGenerator(cfg.model, cfg.diffusion, Normalizer.identity())
+    from talking_together.train.loop import fit_normalizer
+    gen.normalizer = fit_normalizer(samples, np.random.default_rng(0))
+    batch = make_step_inputs(WindowSampler(samples, 16, 0).batch(2), gen, cfg, torch.Generator().manual_seed(0), "cpu")
+    opt = torch.optim.Adam(gen.net.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(50):
+        loss = compute_loss(gen.net, gen, batch, cfg)["loss"]
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < 0.3 * losses[0], losses[::10]
+
+
+def test_config_rejects_typos(tmp_path: Path) -> None:
+    (tmp_path / "c.toml").write_text("[train]\nstepz = 3\n")
+    with pytest.raises(ValueError, match="stepz"):
+        Config.load(tmp_path / "c.toml")
+    (tmp_path / "ok.toml").write_text(Config().to_toml())
+    assert Config.load(tmp_path / "ok.toml") == Config()
