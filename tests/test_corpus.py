@@ -13,7 +13,7 @@ from talking_together.contract import BLENDSHAPE_INDEX, FPS, SAMPLE_RATE, SAMPLE
 from talking_together.data.corpus import CorpusConfig, generate, identity_pool, load_shard, make_sample
 from talking_together.data.layouts import sample_layout
 from talking_together.data.room import SPEED_OF_SOUND, diffuse_noise
-from talking_together.geometry import angle_between, eye_midpoint_world, gaze_direction
+from talking_together.geometry import angle_between, eye_midpoint_world, gaze_direction, quat_conjugate, quat_multiply
 from talking_together.layout import resolve_layout
 
 CFG = CorpusConfig(seed=7, turns=(3, 5))
@@ -130,9 +130,19 @@ def test_sampled_prompts_mean_what_they_say(words, relative_yaw_deg):
     rng, seen = np.random.default_rng(0), 0
     for _ in range(400):
         layout = sample_layout(rng)
+        assert ",," not in layout.description and " ".join(layout.description.split()) == layout.description
         if any(w in layout.description for w in words):
             a, b = layout.anchors
             turn = abs(np.degrees(np.angle(np.exp(1j * (b.yaw_rad - a.yaw_rad)))))
             assert relative_yaw_deg[0] <= turn <= relative_yaw_deg[1], layout.description
             seen += 1
     assert seen > 20
+
+
+def test_head_moves_no_faster_than_a_person(samples):
+    """Peak head velocity in large gaze shifts is a few hundred deg/s (Freedman 2008): < 15 deg a frame."""
+    for _, a, _ in samples:
+        for k in range(2):
+            q = quat_multiply(a["rotations"][:, k, 0].astype(np.float64), a["rotations"][:, k, 1].astype(np.float64))
+            step = quat_multiply(quat_conjugate(q[:-1]), q[1:])
+            assert np.degrees(2 * np.arccos(np.clip(np.abs(step[:, 3]), 0, 1))).max() < 15.0

@@ -280,3 +280,12 @@ def load_shard(path: str | Path) -> dict[int, dict[str, np.ndarray]]:
     for sample in out.values():
         sample["meta"] = json.loads(str(sample["meta"]))
     return out
+
+
+def load_sample(directory: str | Path, index: int) -> dict[str, np.ndarray]:
+    """Sample `index` of a generated corpus, found through its manifest."""
+    manifest = json.loads((Path(directory) / "manifest.json").read_text())
+    shard = next((s for s in manifest["shards"] if index in s["samples"]), None)
+    if shard is None:
+        raise KeyError(f"no sample {index} in {directory} (it has {manifest['num_samples']})")
+    return load_shard(Path(directory) / shard["file"])[index]

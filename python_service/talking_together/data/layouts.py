@@ -33,6 +33,7 @@ MIXED_POSTURES = ("A standing, B sitting", "A sitting, B standing")
 @dataclass
 class LayoutSampling:
     preset_prob: float = 0.3  # a preset's name as the prompt, else a generated sentence
+    relation_probs: tuple[float, float, float] = (0.5, 0.3, 0.2)  # of PHRASES: across, side by side, corner
     standing_prob: float = 0.25  # both stand (only where the phrase has a posture slot)
     mixed_posture_prob: float = 0.05  # one stands, one sits
     distance_prob: float = 0.5  # the prompt gives a distance ("1.3 m between them", "4 feet ...")
@@ -47,14 +48,15 @@ def sample_prompt(rng: np.random.Generator, cfg: LayoutSampling = LayoutSampling
         return str(rng.choice(list(PRESETS))).replace("_", " ")
     if rng.random() < cfg.mixed_posture_prob:
         return f"{rng.choice(MIXED_POSTURES)}, {rng.choice(VERBS)}"
-    relation = str(rng.choice(list(PHRASES)))
+    relation = str(rng.choice(list(PHRASES), p=cfg.relation_probs))
     posture = "standing" if rng.random() < cfg.standing_prob else str(rng.choice(["sitting", "seated", ""]))
     text = str(rng.choice(PHRASES[relation])).format(verb=rng.choice(VERBS), posture=posture)
+    text = " ".join(text.split()).strip(", ")  # an empty posture slot leaves a stray comma
     if rng.random() < cfg.distance_prob:
         d = rng.uniform(*DISTANCES_M[relation])
         # not "apart": the parser reads it as face to face, overriding "sofa" or "bench"
         text += f", {d / 0.3048:.0f} feet between them" if rng.random() < cfg.feet_prob else f", {d:.1f} m between them"
-    return " ".join(text.replace(" ,", ",").split()).strip(", ")
+    return text
 
 
 def sample_layout(rng: np.random.Generator, cfg: LayoutSampling = LayoutSampling()) -> Layout:
