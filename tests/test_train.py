@@ -10,6 +10,8 @@ import pytest
 import torch
 
 from talking_together.data.corpus import CorpusConfig, generate
+from talking_together.evaluate.report import ABLATION, run, write_report
+from talking_together.evaluate.report import MODEL as MODEL_ROW
 from talking_together.geometry import quat_from_yaw_pitch_roll
 from talking_together.model import ModelConfig, MotionGenerator, Normalizer, load_generator, pack_motion
 from talking_together.train.config import Config
@@ -108,6 +110,12 @@ def test_train_writes_checkpoint_and_resumes(tiny_corpus: Path, tmp_path: Path) 
     rows = (out / "log.csv").read_text().splitlines()
     assert rows[0].startswith("step,split") and any(",val," in r for r in rows)
     assert (out / "config.toml").exists()
+
+    # the CI smoke run goes on to evaluation, with the model as its own ablation
+    results, info, samples, preds = run(out / MODEL, tiny_corpus, ablation=out / MODEL, limit=1, steps=2)
+    report = write_report(results, info, samples, preds, tmp_path / "report.md")
+    assert "| model (dual-stream) |" in report.read_text() and report.with_suffix(".png").stat().st_size > 0
+    assert results[MODEL_ROW]["MSE-FULL"] == results[ABLATION]["MSE-FULL"]
 
 
 def test_fifty_steps_overfit_one_batch(tiny_corpus: Path) -> None:

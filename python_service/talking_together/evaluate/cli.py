@@ -1,0 +1,37 @@
+"""`talking-together eval --checkpoint CKPT --data DIR [--report FILE] [--ablation CKPT]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import torch
+
+from talking_together.evaluate.report import markdown_table, run, write_report
+
+log = logging.getLogger(__name__)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    results, info, samples, preds = run(args.checkpoint, args.data, args.ablation, steps=args.steps,
+                                        guidance=args.guidance, limit=args.limit, seed=args.seed)
+    print(markdown_table(results))
+    if args.report:
+        log.info("report: %s", write_report(results, info, samples, preds, args.report))
+    return 0
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("eval", help="score a checkpoint on held-out identities against the baselines")
+    p.add_argument("--checkpoint", required=True, help="model checkpoint (model.pt or the committed default)")
+    p.add_argument("--data", required=True, help="corpus directory with test_identity / test_voice shards")
+    p.add_argument("--report", help="write a markdown report here (+ .png figure, .json figures)")
+    p.add_argument("--ablation", help="single-stream ablation checkpoint to compare against")
+    p.add_argument("--steps", type=int, help="DDIM steps (default: the checkpoint's)")
+    p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default: the checkpoint's)")
+    p.add_argument("--limit", type=int, help="evaluate only the first N held-out conversations")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    p.set_defaults(func=_eval)

@@ -1,0 +1,75 @@
+"""Whole-conversation motion from each system under test, as (T, 2, 79) raw motion arrays.
+
+The model runs window by window, each continuing the last `prefix` frames it generated, as the
+streaming engine will. The baseline is the live BaselineAnimator fed the same speaker masks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from talking_together.animators.baseline import BaselineAnimator
+from talking_together.audio.blocks import AudioBlock
+from talking_together.contract import NUM_PARTICIPANTS
+from talking_together.geometry import Anchor
+from talking_together.layout import Layout
+from talking_together.model.config import MELS_PER_FRAME
+from talking_together.model.features import pack_motion
+from talking_together.model.generator import MotionGenerator
+from talking_together.train.data import Sample
+
+
+def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128, prefix: int = 16,
+                  steps: int | None = None, guidance: float | None = None, seed: int = 0) -> list[np.ndarray]:
+    """Each conversation as windows of `window` frames advancing by window - prefix; windows at the
+    same position in every conversation run as one batch. Noise is seeded by (seed, window position)."""
+    hop = window - prefix
+    n_windows = [max(1, -(-(s.num_frames - prefix) // hop)) for s in samples]
+    padded = [w * hop + prefix for w in n_windows]  # every window full length; cropped at the end
+
+    def pad(x: torch.Tensor, length: int) -> torch.Tensor:  # repeat the last row
+        return torch.cat([x, x[-1:].expand(length - len(x), *x.shape[1:])]) if length > len(x) else x
+
+    feats = [pad(s.features.float(), p * MELS_PER_FRAME) for s, p in zip(samples, padded)]
+    masks = [pad(s.masks, p) for s, p in zip(samples, padded)]
+    outs = [torch.zeros(p, 2, s.motion.shape[-1]) for s, p in zip(samples, padded)]
+    for j in range(max(n_windows)):
+        live = [i for i, w in enumerate(n_windows) if j < w]
+        a, b = j * hop, j * hop + window
+        given = torch.stack([outs[i][a : a + prefix].transpose(0, 1) for i in live]) if j else None
+        motion = gen.sample(torch.stack([feats[i][a * MELS_PER_FRAME : b * MELS_PER_FRAME] for i in live]),
+                            torch.stack([masks[i][a:b].T for i in live]), torch.stack([samples[i].layout for i in live]),
+                            prefix=given, steps=steps, guidance=guidance,
+                            generator=torch.Generator().manual_seed(seed * 1_000_003 + j))  # (L, 2, W, 79)
+        for row, i in enumerate(live):
+            outs[i][a:b] = motion[row].transpose(0, 1).cpu()
+    return [o[: s.num_frames].numpy() for o, s in zip(outs, samples)]
+
+
+class OracleActivity:
+    """The true speaker masks, served one 640-sample frame at a time (the SpeakerActivity protocol)."""
+
+    def __init__(self, masks: np.ndarray, channels: int) -> None:
+        self.masks, self.channels, self._frame, self._pending = masks.astype(np.float64), channels, 0, 0
+
+    def push(self, audio: np.ndarray) -> np.ndarray:
+        self._pending += len(audio)
+        k, self._pending = divmod(self._pending, 640)
+        rows = self.masks[self._frame : self._frame + k]
+        self._frame += k
+        return rows
+
+
+def predict_baseline(s: Sample, seed: int = 0) -> np.ndarray:
+    """The rule-based animator over the room audio, told who speaks by the same masks as the model."""
+    anchors = tuple(Anchor(position=a[:3], yaw_rad=float(a[3])) for a in s.anchors)
+    channels = s.audio.shape[0]
+    animator = BaselineAnimator(Layout(anchors=anchors), channels, seed=seed,
+                                room_activity=OracleActivity(s.masks.numpy(), channels))
+    frames = animator.push(AudioBlock((s.audio.T.astype(np.float32) / 32768.0).copy(), 0))
+    expr = np.array([[p.expression for p in f.participants] for f in frames])  # (T, 2, 52)
+    rot = np.array([[[p.neck, p.head, p.left_eye, p.right_eye] for p in f.participants] for f in frames])
+    trans = np.array([[p.translation for p in f.participants] for f in frames])
+    assert expr.shape[1] == NUM_PARTICIPANTS
+    return pack_motion(expr, rot, trans)[: s.num_frames]

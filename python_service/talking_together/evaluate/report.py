@@ -1,0 +1,157 @@
+"""Run every system over the held-out conversations and write the markdown report with its figure."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from talking_together.contract import BLENDSHAPE_INDEX, FPS  # noqa: E402
+from talking_together.evaluate.metrics import Truth, evaluate, truth_halves_fd  # noqa: E402
+from talking_together.evaluate.predict import predict_baseline, predict_model  # noqa: E402
+from talking_together.model.checkpoint import load_generator  # noqa: E402
+from talking_together.train.data import HELD_OUT_SPLITS, Sample, load_samples  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+MODEL, ABLATION, BASELINE = "model (dual-stream)", "single-stream ablation", "rule-based baseline"
+TRUTH, OTHER = "ground truth (floor)", "truth of another conversation"
+# metric -> (higher is better, format)
+COLUMNS: dict[str, tuple[bool, str]] = {
+    "FD": (False, "{:.2f}"), "P-FD": (False, "{:.2f}"), "MSE-FULL": (False, "{:.3f}"), "MSE-ROT": (False, "{:.3f}"),
+    "MSE-EYE": (False, "{:.3f}"), "MSE-LIP": (False, "{:.3f}"), "vMSE": (False, "{:.4f}"),
+    "SID-speaker": (True, "{:.2f}"), "SID-listener": (True, "{:.2f}"), "attribution-F1": (True, "{:.3f}"),
+    "gaze-error-deg": (False, "{:.2f}"), "layout-pos-cm": (False, "{:.2f}"), "layout-yaw-deg": (False, "{:.2f}"),
+}
+FIGURE_METRICS = ("FD", "MSE-LIP", "MSE-EYE", "attribution-F1", "gaze-error-deg")
+
+
+def other_conversation(samples: list[Sample]) -> list[np.ndarray]:
+    """Each conversation paired with the next one's real motion, repeated to length: chance level."""
+    out = []
+    for i, s in enumerate(samples):
+        other = samples[(i + 1) % len(samples)].motion.numpy()
+        out.append(other[np.arange(s.num_frames) % len(other)])
+    return out
+
+
+def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = None,
+        splits: tuple[str, ...] = HELD_OUT_SPLITS, steps: int | None = None, guidance: float | None = None,
+        limit: int | None = None, seed: int = 0) -> tuple[dict[str, dict[str, float]], dict, list[Sample], dict]:
+    """-> (metrics per system, run info, the samples, predictions per system)."""
+    samples = load_samples(data, splits, limit)
+    truths = [Truth(s.motion.numpy(), s.masks.numpy(), s.anchors, s.gaze_at_partner) for s in samples]
+    preds: dict[str, list[np.ndarray]] = {}
+    seconds: dict[str, float] = {}
+    systems = [(MODEL, checkpoint)] + ([(ABLATION, ablation)] if ablation else [])
+    for name, path in systems:
+        gen = load_generator(path)
+        t0 = time.time()
+        preds[name] = predict_model(gen, samples, window=128, prefix=16, steps=steps, guidance=guidance, seed=seed)
+        seconds[name] = time.time() - t0
+        log.info("%s: %d conversations in %.0f s", name, len(samples), seconds[name])
+    t0 = time.time()
+    preds[BASELINE] = [predict_baseline(s, seed) for s in samples]
+    seconds[BASELINE] = time.time() - t0
+    preds[OTHER] = other_conversation(samples)
+    results = {name: evaluate(p, truths, seed) for name, p in preds.items()}
+    floor = evaluate([t.motion for t in truths], truths, seed)
+    floor["FD"], floor["P-FD"] = truth_halves_fd(truths)  # truth vs itself is 0; its two halves are the floor
+    results[TRUTH] = floor
+    gen = load_generator(checkpoint)
+    info = {
+        "checkpoint": str(checkpoint), "ablation": str(ablation) if ablation else None, "data": str(data),
+        "splits": list(splits), "conversations": len(samples),
+        "hours": round(sum(s.num_frames for s in samples) / FPS / 3600, 3),
+        "sample_steps": steps or gen.diffusion_cfg.sample_steps,
+        "guidance": gen.diffusion_cfg.guidance if guidance is None else guidance, "seed": seed,
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
+    }
+    return results, info, samples, preds
+
+
+def markdown_table(results: dict[str, dict[str, float]]) -> str:
+    """Best real system per column in bold (the two truth rows are references, not contenders)."""
+    contenders = [n for n in results if n not in (TRUTH, OTHER)]
+    lines = ["| system | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
+    for name, r in results.items():
+        cells = []
+        for col, (higher, fmt) in COLUMNS.items():
+            values = [results[n][col] for n in contenders]
+            best = max(values) if higher else min(values)
+            cell = fmt.format(r[col])
+            cells.append(f"**{cell}**" if name in contenders and r[col] == best else cell)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def figure(results: dict[str, dict[str, float]], samples: list[Sample], preds: dict, path: Path) -> None:
+    """Top: key metrics per system. Bottom: jawOpen of A and B over one conversation, speech shaded."""
+    fig = plt.figure(figsize=(14, 7.5), constrained_layout=True)
+    grid = fig.add_gridspec(2, len(FIGURE_METRICS))
+    names = list(results)
+    colours = plt.get_cmap("tab10")(np.arange(len(names)))
+    for j, metric in enumerate(FIGURE_METRICS):
+        ax = fig.add_subplot(grid[0, j])
+        ax.bar(range(len(names)), [results[n][metric] for n in names], color=colours)
+        ax.set_title(metric + (" (higher better)" if COLUMNS[metric][0] else " (lower better)"), fontsize=9)
+        ax.set_xticks([])
+    fig.legend([plt.Rectangle((0, 0), 1, 1, color=c) for c in colours], names, loc="upper center",
+               ncol=len(names), fontsize=8, bbox_to_anchor=(0.5, 1.04))
+    i = int(np.argmax([s.num_frames for s in samples]))
+    s, t = samples[i], np.arange(min(samples[i].num_frames, 20 * FPS))
+    jaw = BLENDSHAPE_INDEX["jawOpen"]
+    for k, label in enumerate("AB"):
+        ax = fig.add_subplot(grid[1, :2] if k == 0 else grid[1, 2:])
+        ax.fill_between(t / FPS, 0, s.masks[t, k].numpy() * 0.05, color="0.85", label="speaking (mask)")
+        ax.plot(t / FPS, s.motion[t, k, jaw].numpy(), color="k", lw=1.2, label="truth")
+        for name in (MODEL, ABLATION, BASELINE):
+            if name in preds:
+                ax.plot(t / FPS, preds[name][i][t, k, jaw], lw=0.9, color=colours[names.index(name)], label=name)
+        ax.set_title(f"person {label}: jawOpen, conversation {s.index}", fontsize=9)
+        ax.set_xlabel("s")
+        if k == 0:
+            ax.legend(fontsize=7, loc="upper right")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(results: dict[str, dict[str, float]], info: dict, samples: list[Sample], preds: dict,
+                 path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig_path = path.with_suffix(".png")
+    figure(results, samples, preds, fig_path)
+    (path.with_suffix(".json")).write_text(json.dumps({"info": info, "results": results}, indent=1) + "\n")
+    text = f"""# Evaluation: {Path(info['checkpoint']).name}
+
+Held-out conversations: {info['conversations']} ({info['hours']} h) from splits {', '.join(info['splits'])} of
+`{info['data']}`: identities never seen in training. DDIM steps {info['sample_steps']}, guidance
+{info['guidance']}, seed {info['seed']}. Every system gets the true speaker masks.
+Generation time (s): {', '.join(f'{k} {v}' for k, v in info['seconds'].items())}.
+
+{markdown_table(results)}
+
+![metrics and jawOpen over time]({fig_path.name})
+
+- **Units.** MSE-* and vMSE are in units of the truth's per-dimension variance, so 1.0 is what
+  predicting each dimension's mean would score. FD and P-FD are Fréchet distances between per-frame
+  features (standardised pose and velocity); P-FD joins both people per frame. SID is the entropy
+  (nats) of the truth's 40 k-means clusters that a system's frames fall in: closer to the truth's
+  value is better, higher is more diverse.
+- **Ours.** attribution-F1: who speaks, from mouth motion alone, against the masks.
+  gaze-error-deg: angle between the gaze and the line to the partner's eyes, where the truth looks
+  at the partner. layout-*: B's head as seen from A's seat, and the heads' relative yaw, against truth.
+- **References.** "{TRUTH}": the truth against itself (0 by construction), with FD/P-FD between
+  the even and odd conversations, the floor a perfect generator reaches on this set. "{OTHER}": real
+  motion of a different conversation: chance level.
+"""
+    path.write_text(text)
+    return path
