@@ -47,14 +47,18 @@ class BehaviourConfig:
     head_catch_up_s: float = 0.08  # per lag of two: the head ends a gaze shift after the eyes (Freedman 2008)
     neck_share: float = 0.4  # of the head's rotation, the part done at the neck joint
     speaker_aversion_prob: float = 0.7  # at a turn start (Kendon 1967)
-    speaker_aversion_rate_hz: float = 1 / 5  # further aversions within a turn
-    listener_aversion_rate_hz: float = 1 / 8  # listeners look ~75% of the time (Argyle & Cook)
+    # glances at the partner alternate with aversions; the means give the shares that Argyle &
+    # Cook (1976) report: speakers look ~41% of the time, listeners ~75%, in ~3 s glances
+    speaker_glance_s: float = 0.8  # mean, at least 0.5 s; with the look-back before each turn end
+    speaker_away_s: tuple[float, float] = (1.0, 4.0)
+    listener_glance_s: float = 3.0
+    listener_away_s: tuple[float, float] = (0.5, 1.5)
     look_back_s: float = 0.8  # a speaker looks back this long before the turn ends
     # spontaneous blinks; with those at gaze shifts the totals come to ~20 and ~15 a minute
     # (Bentivoglio et al. 1997), as `talking-together data stats` measures
     blink_rate_speaking_per_min: float = 14.0
-    blink_rate_listening_per_min: float = 7.5
-    blink_prob_at_gaze_shift: float = 0.4  # blinks go with gaze shifts (Evinger et al. 1994)
+    blink_rate_listening_per_min: float = 9.5
+    blink_prob_at_gaze_shift: float = 0.2  # blinks go with (large) gaze shifts (Evinger et al. 1994)
     nod_prob_at_pause: float = 0.4
     smile_rate_hz: float = 1 / 15
     brow_prob_on_stress: float = 0.25
@@ -122,28 +126,36 @@ def gaze_plan(own_turns: list[tuple[float, float]], speaking: np.ndarray, rng: n
     away = np.zeros(n, bool)
     offsets = np.zeros((n, 2))
 
-    def avert(a: int, b: int) -> None:
+    def avert(a: int, b: int) -> int:
         a, b = max(a, 0), min(b, n)
         if b > a:
             away[a:b] = True
             side = rng.choice([-1.0, 1.0])
             offsets[a:b] = [side * np.radians(rng.uniform(10, 25)), -np.radians(rng.uniform(3, 15))]
+        return b
+
+    def glance(mean_s: float) -> int:
+        """Frames of looking at the partner: at least 0.5 s, exponential beyond."""
+        return int((0.5 + rng.exponential(mean_s - 0.5)) * FPS)
+
+    def frames(range_s: tuple[float, float]) -> int:
+        return int(rng.uniform(*range_s) * FPS)
 
     for start, end in own_turns:
         a, b = int(start * FPS), int(end * FPS)
         last = b - int(cfg.look_back_s * FPS)  # look back at the listener before the end
+        t = a
         if end - start > 1.5 and rng.random() < cfg.speaker_aversion_prob:
-            avert(a - 5, min(a + int(rng.uniform(0.6, 2.0) * FPS), last))
-        t = a + int(rng.exponential(1 / cfg.speaker_aversion_rate_hz) * FPS)
+            t = avert(a - 5, min(a + frames((0.6, 2.0)), last))
+        t += glance(cfg.speaker_glance_s)
         while t < last:
-            avert(t, min(t + int(rng.uniform(0.5, 1.5) * FPS), last))
-            t += int(rng.exponential(1 / cfg.speaker_aversion_rate_hz) * FPS) + 25
-    t = int(rng.exponential(1 / cfg.listener_aversion_rate_hz) * FPS)
+            t = avert(t, min(t + frames(cfg.speaker_away_s), last)) + glance(cfg.speaker_glance_s)
+    t = glance(cfg.listener_glance_s)
     while t < n:  # listening aversions, only where this person does not speak
-        end = t + int(rng.uniform(0.3, 1.0) * FPS)
+        end = t + frames(cfg.listener_away_s)
         if not speaking[t:end].any():
             avert(t, end)
-        t = end + int(rng.exponential(1 / cfg.listener_aversion_rate_hz) * FPS)
+        t = end + glance(cfg.listener_glance_s)
     return ~away, offsets
 
 
