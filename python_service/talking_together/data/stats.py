@@ -95,8 +95,9 @@ def corpus_stats(directory: str | Path) -> list[tuple[str, str]]:
         ("speaker changes that overlap", pct((offsets < 0).sum(), len(offsets))),
         ("interrupted turns", pct(tally.interruptions, len(turn_s))),
         ("backchannels per minute", f"{tally.backchannels / minutes:.1f}"),
-        ("frames: one speaks / both / silence", f"{pct(tally.speech_frames - tally.overlap_frames, tally.frames)} / "
-                                                f"{pct(tally.overlap_frames, tally.frames)} / {pct(tally.silence_frames, tally.frames)}"),
+        ("frames: one speaks / both / silence", " / ".join(
+            pct(f, tally.frames) for f in (tally.speech_frames - tally.overlap_frames, tally.overlap_frames,
+                                           tally.silence_frames))),
         ("blinks per minute: speaking / listening", f"{tally.blinks[0] / person_minutes[0]:.1f} / "
                                                     f"{tally.blinks[1] / person_minutes[1]:.1f}"),
         ("looking at the partner: speaking / listening", f"{pct(tally.at_partner[0], tally.person_frames[0])} / "
