@@ -149,3 +149,11 @@ def test_resolve_layout() -> None:
         resolve_layout(preset="picnic")
     with pytest.raises(ValueError):  # LayoutError is a ValueError, for callers that catch those
         resolve_layout(prompt="")
+
+
+def test_apart_gives_distance_and_the_preset_word_gives_relation() -> None:
+    """"apart" alone means face to face; beside a preset word it only sets the distance."""
+    sofa = parse_layout_prompt("on a sofa, 0.7 m apart")
+    assert sofa.anchors[0].yaw_rad == pytest.approx(-sofa.anchors[1].yaw_rad) and abs(sofa.anchors[0].yaw_rad) < 1.0
+    assert sofa.distance_m == pytest.approx(0.7)
+    assert abs(parse_layout_prompt("2 m apart").anchors[0].yaw_rad) == pytest.approx(math.pi / 2)

@@ -18,6 +18,7 @@ UNITS_TO_M = {"m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0
 DISTANCE = re.compile(r"(?<![\w.])(\d*\.?\d+)\s*(" + "|".join(sorted(UNITS_TO_M, key=len, reverse=True)) + r")(?!\w)")
 
 # Phrases, matched on word boundaries; earlier relations win ("side by side, facing the screen").
+WEAK_WORDS = ("apart",)  # says how far, not how people face; a preset word overrides it
 PRESET_WORDS = {"interview": "interview", "desk": "interview", "sofa": "sofa", "couch": "sofa", "bench": "sofa"}
 RELATION_WORDS = {
     Relation.CORNER: ("at a right angle", "right angle", "90 degrees", "90°", "corner", "perpendicular"),
@@ -95,7 +96,8 @@ def parse_layout_prompt(prompt: str) -> Layout:
     postures, distance = _postures(text), _distance_m(text)
     preset = next((PRESETS[p] for w, p in PRESET_WORDS.items() if _find(text, w) >= 0), None)
     relation = next((r for r, words in RELATION_WORDS.items() if any(_find(text, w) >= 0 for w in words)), None)
-    if relation is None and preset is not None:  # a preset word alone: its relation
+    only_distance_word = relation is Relation.ACROSS and all(_find(text, w) < 0 for w in RELATION_WORDS[Relation.ACROSS] if w not in WEAK_WORDS)
+    if preset is not None and (relation is None or only_distance_word):  # "on a sofa, 0.7 m apart": the sofa decides
         relation = preset.relation
     if relation is None:  # "at a table", "both standing", "2 m": face to face
         if _find(text, "table") < 0 and postures is None and distance is None:
