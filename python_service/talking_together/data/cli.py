@@ -6,18 +6,20 @@ import argparse
 import logging
 from pathlib import Path
 
-from talking_together.data.corpus import CorpusConfig, generate, load_sample
 
 log = logging.getLogger(__name__)
 
 
 def _synth(args: argparse.Namespace) -> int:
+    from talking_together.data.corpus import CorpusConfig, generate  # scipy, pyroomacoustics: on use
+
     manifest = generate(args.hours, Path(args.out), CorpusConfig(seed=args.seed), workers=args.workers)
     log.info("%d samples, %.3f h of dialogue in %s", manifest["num_samples"], manifest["hours"], args.out)
     return 0
 
 
 def _figure(args: argparse.Namespace) -> int:
+    from talking_together.data.corpus import load_sample
     from talking_together.data.figure import plot_sample  # matplotlib only when asked for
 
     plot_sample(load_sample(args.data, args.index), Path(args.out))
