@@ -50,6 +50,7 @@ class DiffusionAnimator(Animator):
         self.masks: deque[np.ndarray] = deque([np.zeros(2)] * t, maxlen=t)  # per frame (2,)
         self.emitted: deque[np.ndarray] = deque([REST_MOTION] * config.prefix_frames, maxlen=max(1, config.prefix_frames))
         self.captures: deque[int] = deque()  # capture times of frames not yet emitted
+        self.lookahead_guess: list[np.ndarray] = []  # the last run's (2, 79) motion for frames after its hop
         anchors = np.array([[*a.position, a.yaw_rad] for a in layout.anchors])  # (2, 4)
         self.layout_feats = torch.from_numpy(layout_features(anchors))  # (2, 6)
         self.frames_in = 0
@@ -105,10 +106,19 @@ class DiffusionAnimator(Animator):
             prefix=torch.from_numpy(np.stack(self.emitted, axis=1)[:, -cfg.prefix_frames :].astype(np.float32)),  # (2, P, 79)
         )
         motion = self.batcher.sample(window).numpy()  # (2, T, 79)
+        hop_start = cfg.prefix_frames
+        # The last run already predicted these frames as its lookahead, from less audio: fade from
+        # that prediction into this one, so the hop boundary carries no jump.
+        overlap = min(len(self.lookahead_guess), count)
+        if overlap:
+            fade = (np.arange(1, overlap + 1) / (overlap + 1))[None, :, None]  # (1, overlap, 1)
+            guess = np.stack(self.lookahead_guess[:overlap], axis=1)  # (2, overlap, 79)
+            motion[:, hop_start : hop_start + overlap] = fade * motion[:, hop_start : hop_start + overlap] + (1 - fade) * guess
+        self.lookahead_guess = list(motion[:, hop_start + count : hop_start + count + cfg.lookahead_frames].transpose(1, 0, 2))
         masks = np.stack(self.masks)  # (T, 2)
         frames = []
         for j in range(count):
-            k = cfg.prefix_frames + j  # position in the window
+            k = hop_start + j  # position in the window
             per_person = motion[:, k]  # (2, 79)
             parts = unpack_motion(per_person)
             states = tuple(
