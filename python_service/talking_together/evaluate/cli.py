@@ -8,6 +8,7 @@ import logging
 import torch
 
 from talking_together.evaluate.report import markdown_table, run, write_report
+from talking_together.train.data import HELD_OUT_SPLITS
 
 log = logging.getLogger(__name__)
 
@@ -15,8 +16,8 @@ log = logging.getLogger(__name__)
 def _eval(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
-    results, info, samples, preds = run(args.checkpoint, args.data, args.ablation, steps=args.steps,
-                                        guidance=args.guidance, limit=args.limit, seed=args.seed)
+    results, info, samples, preds = run(args.checkpoint, args.data, args.ablation, splits=tuple(args.splits),
+                                        steps=args.steps, guidance=args.guidance, limit=args.limit, seed=args.seed)
     print(markdown_table(results))
     if args.report:
         log.info("report: %s", write_report(results, info, samples, preds, args.report))
@@ -31,6 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ablation", help="single-stream ablation checkpoint to compare against")
     p.add_argument("--steps", type=int, help="DDIM steps (default: the checkpoint's)")
     p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default: the checkpoint's)")
+    p.add_argument("--splits", nargs="+", default=list(HELD_OUT_SPLITS),
+                   help="corpus splits to score (default: the held-out identities; 'val' to tune)")
     p.add_argument("--limit", type=int, help="evaluate only the first N held-out conversations")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")

@@ -9,13 +9,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from talking_together.animators.base import Animator
 from talking_together.animators.baseline import BaselineAnimator
 from talking_together.audio.blocks import AudioBlock
-from talking_together.contract import NUM_PARTICIPANTS
+from talking_together.contract import NUM_PARTICIPANTS, AnimationFrame
 from talking_together.geometry import Anchor
 from talking_together.layout import Layout
 from talking_together.model.config import MELS_PER_FRAME
-from talking_together.model.features import pack_motion
+from talking_together.model.features import EXPR, pack_motion
 from talking_together.model.generator import MotionGenerator
 from talking_together.train.data import Sample
 
@@ -23,7 +24,8 @@ from talking_together.train.data import Sample
 def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128, prefix: int = 16,
                   steps: int | None = None, guidance: float | None = None, seed: int = 0) -> list[np.ndarray]:
     """Each conversation as windows of `window` frames advancing by window - prefix; windows at the
-    same position in every conversation run as one batch. Noise is seeded by (seed, window position)."""
+    same position in every conversation run as one batch. Noise is seeded by (seed, window position).
+    Expression weights are clipped to [0, 1], as the streaming engine sends them."""
     hop = window - prefix
     n_windows = [max(1, -(-(s.num_frames - prefix) // hop)) for s in samples]
     padded = [w * hop + prefix for w in n_windows]  # every window full length; cropped at the end
@@ -44,6 +46,8 @@ def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128
                             generator=torch.Generator().manual_seed(seed * 1_000_003 + j))  # (L, 2, W, 79)
         for row, i in enumerate(live):
             outs[i][a:b] = motion[row].transpose(0, 1).cpu()
+    for o in outs:  # what leaves the model is clipped to the contract's [0, 1] (features.unpack_motion)
+        o[..., EXPR] = o[..., EXPR].clamp(0, 1)
     return [o[: s.num_frames].numpy() for o, s in zip(outs, samples)]
 
 
@@ -68,8 +72,19 @@ def predict_baseline(s: Sample, seed: int = 0) -> np.ndarray:
     animator = BaselineAnimator(Layout(anchors=anchors), channels, seed=seed,
                                 room_activity=OracleActivity(s.masks.numpy(), channels))
     frames = animator.push(AudioBlock((s.audio.T.astype(np.float32) / 32768.0).copy(), 0))
+    return frames_to_motion(frames)[: s.num_frames]
+
+
+def predict_streaming(animator: Animator, s: Sample) -> np.ndarray:
+    """Any live animator (e.g. the diffusion engine), fed the conversation's audio and flushed."""
+    frames = animator.push(AudioBlock((s.audio.T.astype(np.float32) / 32768.0).copy(), 0)) + animator.flush()
+    return frames_to_motion(frames)[: s.num_frames]
+
+
+def frames_to_motion(frames: list[AnimationFrame]) -> np.ndarray:
+    """An animator's frames -> (T, 2, 79) raw motion, the form the metrics take."""
     expr = np.array([[p.expression for p in f.participants] for f in frames])  # (T, 2, 52)
     rot = np.array([[[p.neck, p.head, p.left_eye, p.right_eye] for p in f.participants] for f in frames])
     trans = np.array([[p.translation for p in f.participants] for f in frames])
     assert expr.shape[1] == NUM_PARTICIPANTS
-    return pack_motion(expr, rot, trans)[: s.num_frames]
+    return pack_motion(expr, rot, trans)

@@ -119,7 +119,7 @@ def figure(results: dict[str, dict[str, float]], samples: list[Sample], preds: d
         ax.set_xlabel("s")
         if k == 0:
             ax.legend(fontsize=7, loc="upper right")
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
 
 

@@ -21,10 +21,9 @@ class CheckpointError(RuntimeError):
     """A checkpoint that cannot be used, with what is wrong and where."""
 
 
-def save_checkpoint(path: str | Path, gen: MotionGenerator, extra: dict[str, Any] | None = None,
-                    half: bool = False) -> None:
-    """`extra` carries training state (optimiser, step) or provenance (command, config); `half` stores fp16 weights."""
-    state = {k: (v.half() if half and v.is_floating_point() else v) for k, v in gen.net.state_dict().items()}
+def save_checkpoint(path: str | Path, gen: MotionGenerator, extra: dict[str, Any] | None = None) -> None:
+    """`extra` carries training state (optimiser, step) or provenance (config, step)."""
+    state = gen.net.state_dict()
     payload = {"format": FORMAT, "model_config": gen.model_cfg.to_dict(), "diffusion_config": asdict(gen.diffusion_cfg),
                "normalizer": gen.normalizer.state_dict(), "state_dict": state, **(extra or {})}
     path = Path(path)
@@ -53,13 +52,13 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
 
 
 def load_generator(path: str | Path = DEFAULT_CHECKPOINT, device: str | torch.device = "cpu") -> MotionGenerator:
-    """A ready MotionGenerator (eval mode, float32) from a checkpoint file."""
+    """A ready MotionGenerator (eval mode) from a checkpoint file."""
     payload = read_checkpoint(path)
     try:
         gen = MotionGenerator(ModelConfig.from_dict(payload["model_config"]),
                               DiffusionConfig(**payload["diffusion_config"]),
                               Normalizer.from_state_dict(payload["normalizer"]))
-        gen.net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()})
+        gen.net.load_state_dict(payload["state_dict"])
     except (TypeError, ValueError, RuntimeError) as e:
         raise CheckpointError(f"{path} does not match this code's model: {e}") from e
     return gen.to(device).eval()
