@@ -140,3 +140,43 @@ def test_requesting_diffusion_without_a_checkpoint_is_a_clear_error(tmp_path: Pa
 def test_auto_falls_back_to_the_baseline(tmp_path: Path) -> None:
     with BackgroundServer(ServerConfig(port=0, checkpoint=str(tmp_path / "missing.pt"))) as server:
         assert server.service.config.animator == "baseline"
+
+
+@pytest.fixture(scope="module")
+def held_out() -> dict:
+    """The first 16 s of a held-out (test_voice / test_identity) corpus conversation."""
+    from talking_together.data.corpus import CorpusConfig, make_sample
+    from talking_together.train.data import HELD_OUT_SPLITS
+
+    cfg = CorpusConfig(seed=7)
+    for index in range(100):
+        split, arrays, _ = make_sample(index, cfg)
+        if split in HELD_OUT_SPLITS:
+            frames = 16 * FPS
+            return {"audio": arrays["audio"][:, : frames * 640], "masks": arrays["masks"][:frames], "anchors": arrays["anchors"]}
+    raise AssertionError("no held-out sample in the first 100")
+
+
+def test_no_seams_at_hop_boundaries_on_held_out_data(held_out: dict) -> None:
+    """With the trained default checkpoint: the change of velocity where one hop meets the next is
+    at most 1.5x the median change of velocity inside hops (in the model's normalised units)."""
+    from talking_together.evaluate.predict import OracleActivity, frames_to_motion
+    from talking_together.geometry import Anchor
+    from talking_together.layout import Layout
+    from talking_together.model import DEFAULT_CHECKPOINT, load_generator
+
+    generator = load_generator(DEFAULT_CHECKPOINT)
+    cfg = StreamingConfig()
+    batcher = WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms)
+    layout = Layout(anchors=tuple(Anchor(position=a[:3].astype(float), yaw_rad=float(a[3])) for a in held_out["anchors"]))
+    channels = held_out["audio"].shape[0]
+    animator = DiffusionAnimator(layout, channels, batcher, cfg, room_activity=OracleActivity(held_out["masks"], channels))
+    audio = (held_out["audio"].T.astype(np.float32) / 32768).copy()
+    frames = animator.push(AudioBlock(audio, 0)) + animator.flush()
+    assert len(frames) == len(held_out["masks"])
+
+    x = generator.normalizer.norm_motion(torch.from_numpy(frames_to_motion(frames)).float()).numpy()  # (T, 2, 79)
+    change = np.linalg.norm(np.diff(x, n=2, axis=0), axis=-1)  # (T-2, 2): at frame t = index + 2
+    first_of_hop = (np.arange(2, len(x)) % cfg.hop_frames) == 0
+    boundary, within = change[first_of_hop].mean(), np.median(change[~first_of_hop])
+    assert boundary <= 1.5 * within, f"seam: mean change at hop starts {boundary:.3f} vs median within hops {within:.3f}"
