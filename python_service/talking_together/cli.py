@@ -17,7 +17,9 @@ from talking_together import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "talking_together.service.cli",  # serve, client
     "talking_together.demo",  # demo
-    "talking_together.data.cli",  # data synth
+    "talking_together.data.cli",  # data synth, figure, stats
+    "talking_together.train.cli",  # train
+    "talking_together.evaluate.cli",  # eval
     "calibration.cli",  # calibrate
     "talking_together.replay.cli",  # record, replay, inspect
 )
