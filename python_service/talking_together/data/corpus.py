@@ -28,6 +28,7 @@ from talking_together.data.dialogue import Dialogue, Placed, assemble, segment
 from talking_together.data.espeak import Voice, synthesize
 from talking_together.data.layouts import LayoutSampling, sample_layout
 from talking_together.data.room import RoomConfig, record
+from talking_together.data.splits import SPLITS
 from talking_together.data.text import script, statement
 from talking_together.data.turns import TurnTakingConfig, conversation
 from talking_together.data.visemes import VisemeConfig, mouth_track
@@ -40,7 +41,6 @@ BASE_VOICES = ("en-us", "en", "en-gb-x-rp", "en-gb-scotland", "en-029", "en-us-n
 VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5")
 IDENTITIES_PER_VOICE = 4
 POOL_SEED = 20_260_000  # fixed: the identity pool and its split never depend on a run's seed
-SPLITS = ("train", "val", "test_identity", "test_voice")
 SPLIT_PROBS = (0.85, 0.05, 0.05, 0.05)
 IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
 

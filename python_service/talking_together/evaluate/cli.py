@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 
-import torch
-
-from talking_together.evaluate.report import markdown_table, run, write_report
-from talking_together.train.data import HELD_OUT_SPLITS
+from talking_together.data.splits import HELD_OUT_SPLITS
 
 log = logging.getLogger(__name__)
 
 
 def _eval(args: argparse.Namespace) -> int:
+    import torch
+
+    from talking_together.evaluate.report import markdown_table, run, write_report
+
     if args.threads:
         torch.set_num_threads(args.threads)
     results, info, samples, preds = run(args.checkpoint, args.data, args.ablation, splits=tuple(args.splits),

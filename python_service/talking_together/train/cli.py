@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 
-from talking_together.train.config import Config
-from talking_together.train.loop import train
-
 log = logging.getLogger(__name__)
 
 
 def _train(args: argparse.Namespace) -> int:
+    from talking_together.train.config import Config  # torch loads on use, not for --help
+    from talking_together.train.loop import train
+
     cfg = Config.load(args.config)
     path = train(args.data, args.out, cfg, resume=args.resume)
     log.info("inference checkpoint: %s", path)

@@ -14,14 +14,12 @@ import numpy as np
 import torch
 
 from talking_together.data.corpus import load_shard
+from talking_together.data.splits import HELD_OUT_SPLITS, TRAIN_SPLITS, VAL_SPLITS  # noqa: F401 - re-exported
 from talking_together.model.config import MELS_PER_FRAME
 from talking_together.model.features import audio_features, layout_features, pack_motion
 
 log = logging.getLogger(__name__)
 
-TRAIN_SPLITS = ("train",)
-VAL_SPLITS = ("val",)
-HELD_OUT_SPLITS = ("test_identity", "test_voice")  # identities never seen in training
 
 
 @dataclass
