@@ -6,6 +6,7 @@ not motion quality (the seam test on the trained default checkpoint does that).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import grpc
@@ -14,12 +15,16 @@ import pytest
 import soundfile as sf
 import torch
 
-from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, WindowBatcher
+from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, Window, WindowBatcher
 from talking_together.audio import AudioBlock
 from talking_together.contract import FPS, SAMPLE_RATE
-from talking_together.layout import resolve_layout
-from talking_together.model import ModelConfig, MotionGenerator, save_checkpoint
-from talking_together.service.client import StreamStats, subscribe
+from talking_together.data.corpus import CorpusConfig, make_sample
+from talking_together.data.splits import HELD_OUT_SPLITS
+from talking_together.evaluate.predict import OracleActivity, frames_to_motion
+from talking_together.geometry import Anchor
+from talking_together.layout import Layout, resolve_layout
+from talking_together.model import DEFAULT_CHECKPOINT, ModelConfig, MotionGenerator, audio_features, layout_features, load_generator, save_checkpoint
+from talking_together.service.client import StreamStats, audio_requests, subscribe
 from talking_together.service.config import ServerConfig
 from talking_together.service.server import BackgroundServer
 from talking_together.v1 import talking_together_pb2 as pb
@@ -90,8 +95,6 @@ def test_output_does_not_depend_on_chunk_size(generator: MotionGenerator) -> Non
 
 
 def test_rooms_are_batched_into_one_forward_pass(generator: MotionGenerator) -> None:
-    import threading
-
     batcher = WindowBatcher(generator, CONFIG.steps, CONFIG.guidance, max_batch=8, max_wait_ms=50.0)
     audio = (0.05 * np.random.default_rng(2).standard_normal((CONFIG.hop_frames + CONFIG.lookahead_frames) * 640, dtype=np.float32))[:, None]
     results: list[int] = []
@@ -129,8 +132,6 @@ def test_serve_diffusion_streams_25_fps(small_checkpoint: Path, clip: Path) -> N
 def test_requesting_diffusion_without_a_checkpoint_is_a_clear_error(tmp_path: Path, clip: Path) -> None:
     config = ServerConfig(port=0, animator="baseline", checkpoint=str(tmp_path / "missing.pt"))
     with BackgroundServer(config) as server, grpc.insecure_channel(server.address) as channel:
-        from talking_together.service.client import audio_requests
-
         with pytest.raises(grpc.RpcError) as err:
             list(pb_grpc.TalkingTogetherStub(channel).Animate(audio_requests(clip, animator="diffusion"), timeout=30))
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -145,9 +146,6 @@ def test_auto_falls_back_to_the_baseline(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def held_out() -> dict:
     """The first 16 s of a held-out (test_voice / test_identity) corpus conversation."""
-    from talking_together.data.corpus import CorpusConfig, make_sample
-    from talking_together.train.data import HELD_OUT_SPLITS
-
     cfg = CorpusConfig(seed=7)
     for index in range(100):
         split, arrays, _ = make_sample(index, cfg)
@@ -160,11 +158,6 @@ def held_out() -> dict:
 def test_no_seams_at_hop_boundaries_on_held_out_data(held_out: dict) -> None:
     """With the trained default checkpoint: the change of velocity where one hop meets the next is
     at most 1.5x the median change of velocity inside hops (in the model's normalised units)."""
-    from talking_together.evaluate.predict import OracleActivity, frames_to_motion
-    from talking_together.geometry import Anchor
-    from talking_together.layout import Layout
-    from talking_together.model import DEFAULT_CHECKPOINT, load_generator
-
     generator = load_generator(DEFAULT_CHECKPOINT)
     cfg = StreamingConfig()
     batcher = WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms)
@@ -180,3 +173,23 @@ def test_no_seams_at_hop_boundaries_on_held_out_data(held_out: dict) -> None:
     first_of_hop = (np.arange(2, len(x)) % cfg.hop_frames) == 0
     boundary, within = change[first_of_hop].mean(), np.median(change[~first_of_hop])
     assert boundary <= 1.5 * within, f"seam: mean change at hop starts {boundary:.3f} vs median within hops {within:.3f}"
+
+
+def test_bf16_autocast_is_exact_enough(held_out: dict) -> None:
+    """The CUDA path samples under bf16 autocast; on CPU the same autocast shows what it costs in accuracy."""
+    generator = load_generator(DEFAULT_CHECKPOINT)
+    wav = torch.from_numpy(held_out["audio"][:, : 16 * 640].astype(np.float32) / 32768)
+    window = Window(
+        audio=audio_features(wav)[0],
+        masks=torch.from_numpy(held_out["masks"][:16].T.astype(np.float32)),
+        layout=torch.from_numpy(layout_features(held_out["anchors"])),
+        prefix=torch.zeros(2, 8, 79),
+    )
+    outputs = []
+    for bf16 in (False, True):
+        batcher = WindowBatcher(generator, steps=2, guidance=1.0, max_batch=1, max_wait_ms=0.0, seed=3, bf16=bf16)
+        outputs.append(batcher.sample(window))
+    full, half = outputs
+    assert torch.isfinite(half).all()
+    expression_error = (full[..., :52].clamp(0, 1) - half[..., :52].clamp(0, 1)).abs().max().item()
+    assert expression_error < 0.05, f"bf16 moves a blendshape weight by {expression_error:.3f}"

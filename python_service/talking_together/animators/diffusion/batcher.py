@@ -29,10 +29,20 @@ class Window:
 
 
 class WindowBatcher:
-    def __init__(self, generator: MotionGenerator, steps: int, guidance: float, max_batch: int, max_wait_ms: float, seed: int = 0) -> None:
+    def __init__(
+        self,
+        generator: MotionGenerator,
+        steps: int,
+        guidance: float,
+        max_batch: int,
+        max_wait_ms: float,
+        seed: int = 0,
+        bf16: bool | None = None,
+    ) -> None:
         self.generator, self.steps, self.guidance = generator, steps, guidance
         self.max_batch, self.max_wait_s = max_batch, max_wait_ms / 1000
         self.device = next(generator.parameters()).device
+        self.bf16 = self.device.type == "cuda" if bf16 is None else bf16  # bf16 autocast: on CUDA by default
         self._noise = torch.Generator().manual_seed(seed)
         self._requests: queue.Queue[tuple[Window, Future]] = queue.Queue()
         self.batches = 0
@@ -65,8 +75,7 @@ class WindowBatcher:
     @torch.inference_mode()
     def _forward(self, windows: list[Window]) -> torch.Tensor:
         stack = lambda name: torch.stack([getattr(w, name) for w in windows]).to(self.device)  # noqa: E731
-        autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda")
-        with autocast:
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             motion = self.generator.sample(
                 stack("audio"), stack("masks"), stack("layout"), stack("prefix"),
                 steps=self.steps, guidance=self.guidance, generator=self._noise,
