@@ -82,8 +82,7 @@ class Animator(ABC):
     def push(self, block: AudioBlock) -> list[AnimationFrame]:
         frames = []
         for samples, capture_ns in self._chunker.push(block):
-            frames.append(self.step(samples, self._sequence, capture_ns))
-            self._sequence += 1
+            frames += self.push_frame(samples, capture_ns)
         return frames
 
     def flush(self) -> list[AnimationFrame]:
@@ -98,5 +97,9 @@ class Animator(ABC):
         return await asyncio.to_thread(self.flush) if self.blocking else self.flush()
 
     @abstractmethod
-    def step(self, samples: np.ndarray, sequence: int, capture_time_ns: int) -> AnimationFrame:
-        """One 40 ms frame of (640, C) float32 audio -> one AnimationFrame."""
+    def push_frame(self, samples: np.ndarray, capture_time_ns: int) -> list[AnimationFrame]:
+        """One 40 ms frame of (640, C) float32 audio in; the frames it completes out.
+
+        A frame-by-frame animator returns exactly one; one with lookahead returns none or a hop.
+        Implementations number their frames from self._sequence, contiguously.
+        """

@@ -47,7 +47,7 @@ class BaselineAnimator(Animator):
         ]
         self._prev_level_db = 0.0
 
-    def step(self, samples: np.ndarray, sequence: int, capture_time_ns: int) -> AnimationFrame:
+    def push_frame(self, samples: np.ndarray, capture_time_ns: int) -> list[AnimationFrame]:
         self.ring.push(samples)
         window = self.ring.latest(self.ring.capacity)  # (1024, C)
         speaking = self.activity.step(window)  # (2,) smoothed
@@ -74,4 +74,6 @@ class BaselineAnimator(Animator):
             joints = (pose.neck, pose.head, left_eye, right_eye)
             states.append(participant_state(anchor, pose.translation, joints, expression, speaking[i], self.geometry, (head_pos, head_rot)))
             self.eye_midpoints[i] = eye_midpoint_world(head_pos, head_rot, self.geometry)
-        return AnimationFrame(sequence, capture_time_ns, (states[0], states[1]))
+        frame = AnimationFrame(self._sequence, capture_time_ns, (states[0], states[1]))
+        self._sequence += 1
+        return [frame]

@@ -71,15 +71,6 @@ class DiffusionAnimator(Animator):
             return []
         return self._run_hop(self.config.hop_frames)
 
-    def push(self, block) -> list[AnimationFrame]:  # noqa: ANN001 - AudioBlock
-        frames = []
-        for samples, capture_ns in self._chunker.push(block):
-            frames += self.push_frame(samples, capture_ns)
-        return frames
-
-    def step(self, samples: np.ndarray, sequence: int, capture_time_ns: int) -> AnimationFrame:
-        raise NotImplementedError("the diffusion animator emits whole hops: use push()")
-
     def flush(self) -> list[AnimationFrame]:
         """At the end of the audio, pad with silence so every frame that had audio is emitted."""
         cfg, frames = self.config, []
