@@ -10,7 +10,6 @@ import numpy as np
 
 from talking_together.contract import FPS
 from talking_together.replay.recording import Recording
-from talking_together.v1 import talking_together_pb2 as pb
 
 FRAME_COLUMNS = ("sequence", "capture_time_ns", "emit_time_ns", "publish_time_ns", "log_time_ns", "server_latency_ms", "recorder_latency_ms")
 GAP_FACTOR = 1.5  # a capture interval longer than 1.5 frame periods is a gap

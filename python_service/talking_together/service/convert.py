@@ -54,6 +54,13 @@ def frame_to_proto(frame: AnimationFrame) -> pb.AnimateResponse:
     )
 
 
+def emitted(frames: list[AnimationFrame]) -> list[pb.AnimateResponse]:
+    """Frames leaving an animator now: stamped with their emit time, on the wire's form."""
+    for frame in frames:
+        frame.emit_time_ns = time.monotonic_ns()
+    return [frame_to_proto(frame) for frame in frames]
+
+
 def layout_to_proto(layout: Layout) -> pb.Layout:
     return pb.Layout(
         anchors=[pb.Anchor(position=_vec3(a.position), yaw_rad=float(a.yaw_rad)) for a in layout.anchors],

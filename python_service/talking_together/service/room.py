@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
 from collections import deque
 from typing import Protocol
@@ -19,9 +18,9 @@ import grpc
 from talking_together.animators.base import Animator
 from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.sources import AudioSource
-from talking_together.contract import AnimationFrame
+from talking_together.contract import SAMPLE_RATE, AnimationFrame
 from talking_together.layout import Layout
-from talking_together.service.convert import frame_to_proto, server_header
+from talking_together.service.convert import emitted, server_header
 from talking_together.v1 import talking_together_pb2 as pb
 
 log = logging.getLogger(__name__)
@@ -111,9 +110,7 @@ class RoomSession:
         self.subscribers.discard(subscriber)
 
     def _broadcast(self, frames: list[AnimationFrame]) -> None:
-        for frame in frames:
-            frame.emit_time_ns = time.monotonic_ns()
-            message = frame_to_proto(frame)  # once, shared by every subscriber
+        for message in emitted(frames):  # converted once, shared by every subscriber
             for subscriber in self.subscribers:
                 subscriber.offer(message)
             for observer in self.observers:
@@ -130,7 +127,7 @@ class RoomSession:
             async for block in self.source.blocks():
                 for observer in self.observers:
                     observer.on_audio(block)
-                self.audio_seconds += block.num_samples / 16_000
+                self.audio_seconds += block.num_samples / SAMPLE_RATE
                 self._broadcast(await self.animator.push_async(block))
             self._broadcast(await self.animator.flush_async())
         except Exception as exc:  # a failing device must end the streams with a reason, not hang them

@@ -24,7 +24,7 @@ from talking_together.contract import ARKIT_BLENDSHAPES, FPS, JOINT_NAMES, SAMPL
 from talking_together.layout import LayoutError
 from talking_together.model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError
 from talking_together.service.config import ServerConfig
-from talking_together.service.convert import declared_format_from_proto, frame_to_proto, layout_from_proto, server_header
+from talking_together.service.convert import declared_format_from_proto, emitted, layout_from_proto, server_header
 from talking_together.service.room import RoomSession
 from talking_together.v1 import talking_together_pb2 as pb
 
@@ -124,18 +124,16 @@ class TalkingTogetherService:
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
                     f"stream exceeded the limit of {self.limits.max_stream_seconds:g} s of audio: open a new stream",
                 )
-            for frame in await animator.push_async(AudioBlock(samples, arrival_ns)):
-                frame.emit_time_ns = time.monotonic_ns()
+            for response in emitted(await animator.push_async(AudioBlock(samples, arrival_ns))):
                 frame_count += 1
-                yield frame_to_proto(frame)
+                yield response
         else:
             log.warning("session %s: client half-closed without EndOfAudio", session_id)
         tail = decoder.flush()
         held_back = await animator.push_async(AudioBlock(tail, time.monotonic_ns())) if tail.shape[0] else []
-        for frame in held_back + await animator.flush_async():
-            frame.emit_time_ns = time.monotonic_ns()
+        for response in emitted(held_back + await animator.flush_async()):
             frame_count += 1
-            yield frame_to_proto(frame)
+            yield response
         log.info("session %s done: %d frames, %.2f s audio", session_id, frame_count, audio_seconds)
         yield pb.AnimateResponse(status=pb.FinalStatus(code=0, message="ok", frame_count=frame_count, audio_seconds=audio_seconds))
 

@@ -45,15 +45,15 @@ class DiffusionAnimator(Animator):
         t = config.window_frames
         self.audio = RingBuffer(t * SAMPLES_PER_FRAME, channels)
         self.activity = room_activity
-        self.voice = VoiceActivity(channels) if room_activity is None else None
-        self.voice_window = RingBuffer(ActivityConfig().analysis_samples, channels)
+        if room_activity is None:  # no calibrated room: the baseline's own voice attribution
+            self.voice = VoiceActivity(channels)
+            self.voice_window = RingBuffer(ActivityConfig().analysis_samples, channels)
         self.masks: deque[np.ndarray] = deque([np.zeros(2)] * t, maxlen=t)  # per frame (2,)
         self.emitted: deque[np.ndarray] = deque([REST_MOTION] * config.prefix_frames, maxlen=max(1, config.prefix_frames))
         self.captures: deque[int] = deque()  # capture times of frames not yet emitted
         self.lookahead_guess: list[np.ndarray] = []  # the last run's (2, 79) motion for frames after its hop
         anchors = np.array([[*a.position, a.yaw_rad] for a in layout.anchors])  # (2, 4)
         self.layout_feats = torch.from_numpy(layout_features(anchors))  # (2, 6)
-        self.frames_in = 0
 
     def _speaking(self, samples: np.ndarray) -> np.ndarray:
         if self.activity is not None:
@@ -66,7 +66,6 @@ class DiffusionAnimator(Animator):
         self.audio.push(samples)
         self.masks.append(self._speaking(samples))
         self.captures.append(capture_time_ns)
-        self.frames_in += 1
         if len(self.captures) < self.config.hop_frames + self.config.lookahead_frames:
             return []
         return self._run_hop(self.config.hop_frames)
@@ -107,22 +106,21 @@ class DiffusionAnimator(Animator):
             motion[:, hop_start : hop_start + overlap] = fade * motion[:, hop_start : hop_start + overlap] + (1 - fade) * guess
         self.lookahead_guess = list(motion[:, hop_start + count : hop_start + count + cfg.lookahead_frames].transpose(1, 0, 2))
         masks = np.stack(self.masks)  # (T, 2)
+        hop = motion[:, hop_start : hop_start + count]  # (2, count, 79)
+        parts = unpack_motion(hop)  # one conversion for the whole hop
         frames = []
         for j in range(count):
-            k = hop_start + j  # position in the window
-            per_person = motion[:, k]  # (2, 79)
-            parts = unpack_motion(per_person)
             states = tuple(
                 participant_state(
                     self.layout.anchors[i],
-                    parts["translation"][i],
-                    tuple(parts["rotations"][i]),
-                    parts["expression"][i],
-                    masks[k, i],
+                    parts["translation"][i, j],
+                    tuple(parts["rotations"][i, j]),
+                    parts["expression"][i, j],
+                    masks[hop_start + j, i],
                 )
                 for i in range(NUM_PARTICIPANTS)
             )
-            self.emitted.append(per_person)
+            self.emitted.append(hop[:, j])
             frames.append(AnimationFrame(self._sequence, self.captures.popleft(), states))
             self._sequence += 1
         return frames
