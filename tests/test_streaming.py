@@ -168,7 +168,9 @@ def test_no_seams_at_hop_boundaries_on_held_out_data(held_out: dict) -> None:
     frames = animator.push(AudioBlock(audio, 0)) + animator.flush()
     assert len(frames) == len(held_out["masks"])
 
-    x = generator.normalizer.norm_motion(torch.from_numpy(frames_to_motion(frames)).float()).numpy()  # (T, 2, 79)
+    motion = torch.from_numpy(frames_to_motion(frames)).float().transpose(0, 1)  # (2, T, 79)
+    layout_feats = torch.from_numpy(layout_features(held_out["anchors"]))
+    x = generator.encode(motion, layout_feats).transpose(0, 1).numpy()  # (T, 2, 79) in the network's units
     change = np.linalg.norm(np.diff(x, n=2, axis=0), axis=-1)  # (T-2, 2): at frame t = index + 2
     first_of_hop = (np.arange(2, len(x)) % cfg.hop_frames) == 0
     boundary, within = change[first_of_hop].mean(), np.median(change[~first_of_hop])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 import torch
 
 from talking_together.data.corpus import CorpusConfig, generate
-from talking_together.evaluate.report import ABLATION, run, write_report
+from talking_together.evaluate.report import ABLATION, NOISY_F1, compare, run, write_report
 from talking_together.evaluate.report import MODEL as MODEL_ROW
 from talking_together.geometry import quat_from_yaw_pitch_roll
 from talking_together.model import ModelConfig, MotionGenerator, Normalizer, load_generator, pack_motion
@@ -62,10 +63,10 @@ def test_total_loss_uses_the_paper_weights() -> None:
     x = torch.randn(2, 2, 8, 79)
     y = x + 0.1 * torch.randn_like(x)
     masks, dub = torch.zeros(2, 2, 8), torch.zeros(2, dtype=torch.bool)
-    t = diffusion_loss(y, x, Normalizer.identity(), torch.zeros(2, 2), masks, dub)
+    t = diffusion_loss(y, x, lambda m: m, torch.zeros(2, 2), masks, dub)
     expected = t["expression"] + 8 * t["rotation"] + t["translation"] + t["velocity"] + 5 * t["gaze"]
     torch.testing.assert_close(t["loss"], expected)
-    assert float(diffusion_loss(x, x, Normalizer.identity(), torch.zeros(2, 2), masks, dub)["loss"]) < 1e-5
+    assert float(diffusion_loss(x, x, lambda m: m, torch.zeros(2, 2), masks, dub)["loss"]) < 1e-5
 
 
 def test_dubbing_weights_the_speakers_lips() -> None:
@@ -73,7 +74,7 @@ def test_dubbing_weights_the_speakers_lips() -> None:
     y = x.clone()
     y[..., 17] = 0.5  # jawOpen wrong
     masks = torch.ones(1, 2, 8)
-    args = (Normalizer.identity(), torch.zeros(1, 2), masks)
+    args = (lambda m: m, torch.zeros(1, 2), masks)
     plain = diffusion_loss(y, x, *args, torch.tensor([False]))["expression"]
     dubbed = diffusion_loss(y, x, *args, torch.tensor([True]))["expression"]
     assert float(dubbed) > float(plain)
@@ -116,6 +117,15 @@ def test_train_writes_checkpoint_and_resumes(tiny_corpus: Path, tmp_path: Path) 
     report = write_report(results, info, samples, preds, tmp_path / "report.md")
     assert "| model (dual-stream) |" in report.read_text() and report.with_suffix(".png").stat().st_size > 0
     assert results[MODEL_ROW]["MSE-FULL"] == results[ABLATION]["MSE-FULL"]
+    assert 0.0 <= results[MODEL_ROW][NOISY_F1] <= 1.0 and "noisy masks" in report.read_text()
+
+    # `eval --expect`: the run matches its own report; a changed cell is named
+    assert compare(results, report.with_suffix(".json"), rel_tol=0.0) == []
+    saved = json.loads(report.with_suffix(".json").read_text())
+    saved["results"][MODEL_ROW]["MSE-FULL"] += 1.0
+    report.with_suffix(".json").write_text(json.dumps(saved))
+    assert [line.split(":")[0] for line in compare(results, report.with_suffix(".json"), rel_tol=0.01)] == [
+        f"{MODEL_ROW} / MSE-FULL"]
 
 
 def test_fifty_steps_overfit_one_batch(tiny_corpus: Path) -> None:
@@ -127,7 +137,7 @@ def test_fifty_steps_overfit_one_batch(tiny_corpus: Path) -> None:
     samples = load_samples(tiny_corpus, ("train",))
     gen = MotionGenerator(cfg.model, cfg.diffusion, Normalizer.identity())
     from talking_together.train.loop import fit_normalizer
-    gen.normalizer = fit_normalizer(samples, np.random.default_rng(0))
+    gen.normalizer = fit_normalizer(samples, cfg.model, np.random.default_rng(0))
     batch = make_step_inputs(WindowSampler(samples, 16, 0).batch(2), gen, cfg, torch.Generator().manual_seed(0), "cpu")
     opt = torch.optim.Adam(gen.net.parameters(), lr=3e-3)
     losses = []
@@ -146,3 +156,35 @@ def test_config_rejects_typos(tmp_path: Path) -> None:
         Config.load(tmp_path / "c.toml")
     (tmp_path / "ok.toml").write_text(Config().to_toml())
     assert Config.load(tmp_path / "ok.toml") == Config()
+
+
+def test_corpus_gaze_at_partner_is_the_identity_in_the_eye_frame(tiny_corpus: Path) -> None:
+    """The eye frame and the corpus share one geometry: labelled looks at the partner come out as
+    no rotation at all, aversions as real turns."""
+    from talking_together.model.eye_frame import eyes_to_partner_frame
+    from talking_together.model.features import EYE_ROT
+    from talking_together.train.data import load_samples
+
+    for s in load_samples(tiny_corpus, ("train",)):
+        residual = eyes_to_partner_frame(s.motion.transpose(0, 1).double(), s.layout.double())[..., EYE_ROT]
+        dist = (residual - torch.tensor([1.0, 0, 0, 0, 1, 0] * 2, dtype=torch.float64)).abs().amax(-1)  # (2, T)
+        at = torch.from_numpy(s.gaze_at_partner.T)
+        assert at.any() and float(dist[at].max()) < 1e-5
+        if (~at).any():
+            assert float(dist[~at].mean()) > 0.05
+
+
+def test_degraded_masks_leak_lag_and_smooth() -> None:
+    from talking_together.train.mask_noise import MaskNoiseConfig, degrade_masks
+
+    masks = torch.zeros(64, 2, 50)
+    masks[:, 0, 10:30] = 1.0  # A speaks, B listens
+    g = lambda: torch.Generator().manual_seed(0)  # noqa: E731
+    assert torch.equal(degrade_masks(masks, MaskNoiseConfig(prob=0.0), g()), masks)
+    out = degrade_masks(masks, MaskNoiseConfig(prob=1.0), g())
+    assert out.shape == masks.shape and float(out.min()) >= 0 and float(out.max()) <= 1
+    assert float(out[:, 1, 10:30].mean()) > 0.1  # B's mask picks up A's speech ...
+    assert bool((out[:, 1, 10:30].amax(-1) <= 0.8 + 1e-6).all())  # ... never above max_leak
+    assert bool((out[:, 0, 30:35] > 0.01).any())  # late or smoothed: A's mask outlasts the speech
+    assert torch.equal(out, degrade_masks(masks, MaskNoiseConfig(prob=1.0), g()))  # seeded
+    assert not torch.equal(out, degrade_masks(masks, MaskNoiseConfig(prob=1.0), torch.Generator().manual_seed(1)))

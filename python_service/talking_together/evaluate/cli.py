@@ -1,4 +1,4 @@
-"""`talking-together eval --checkpoint CKPT --data DIR [--report FILE] [--ablation CKPT]`."""
+"""`talking-together eval --checkpoint CKPT --data DIR [--report FILE] [--ablation CKPT] [--expect JSON]`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 def _eval(args: argparse.Namespace) -> int:
     import torch
 
-    from talking_together.evaluate.report import markdown_table, run, write_report
+    from talking_together.evaluate.report import compare, markdown_table, run, write_report
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -22,6 +22,13 @@ def _eval(args: argparse.Namespace) -> int:
     print(markdown_table(results))
     if args.report:
         log.info("report: %s", write_report(results, info, samples, preds, args.report))
+    if args.expect:
+        off = compare(results, args.expect, args.tolerance)
+        for line in off:
+            log.error("differs from %s: %s", args.expect, line)
+        if off:
+            return 1
+        print(f"reproduces {args.expect}: every cell within {args.tolerance:.0%}")
     return 0
 
 
@@ -36,6 +43,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--splits", nargs="+", default=list(HELD_OUT_SPLITS),
                    help="corpus splits to score (default: the held-out identities; 'val' to tune)")
     p.add_argument("--limit", type=int, help="evaluate only the first N held-out conversations")
+    p.add_argument("--expect", help="a committed report's .json: exit 1 unless every cell matches it")
+    p.add_argument("--tolerance", type=float, default=0.05, help="relative tolerance for --expect (default 0.05)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     p.set_defaults(func=_eval)

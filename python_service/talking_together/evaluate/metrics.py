@@ -71,6 +71,12 @@ def attribution_counts(motion: np.ndarray, masks: np.ndarray) -> np.ndarray:
     return np.array([(pred & true).sum(), (pred & ~true).sum(), (~pred & true).sum()])
 
 
+def attribution_f1(preds: list[np.ndarray], truths: list[Truth]) -> float:
+    """Frame F1 of `attribution_counts` pooled over conversations."""
+    tp, fp, fn = sum(attribution_counts(p, t.masks) for p, t in zip(preds, truths))
+    return float(2 * tp / max(1, 2 * tp + fp + fn))
+
+
 def head_poses(motion: np.ndarray, anchors: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per person: head position (T, 3), head rotation (T, 4) and gaze (T, 3) in room frame R."""
     parts = unpack_motion(motion.astype(np.float64))
@@ -136,8 +142,6 @@ def evaluate(preds: list[np.ndarray], truths: list[Truth], seed: int = 0) -> dic
     speaking = np.concatenate([t.masks.reshape(-1) for t in truths]) > 0.5
     pred_frames = z(cat(preds))
 
-    counts = sum(attribution_counts(p, t.masks) for p, t in zip(preds, truths))
-    tp, fp, fn = counts
     gaze = [mutual_gaze_error(p, t) for p, t in zip(preds, truths)]
     layout_pos, layout_yaw = [], []
     for p, t in zip(preds, truths):
@@ -154,7 +158,7 @@ def evaluate(preds: list[np.ndarray], truths: list[Truth], seed: int = 0) -> dic
         "vMSE": float(cat(vel).mean()),
         "SID-speaker": sid(pred_frames[speaking], centroids),
         "SID-listener": sid(pred_frames[~speaking], centroids),
-        "attribution-F1": float(2 * tp / max(1, 2 * tp + fp + fn)),
+        "attribution-F1": attribution_f1(preds, truths),
         "gaze-error-deg": sum(g[0] for g in gaze) / max(1, sum(g[1] for g in gaze)),
         "layout-pos-cm": float(100 * np.concatenate(layout_pos).mean()),
         "layout-yaw-deg": float(np.degrees(np.concatenate(layout_yaw).mean())),

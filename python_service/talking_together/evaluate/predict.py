@@ -6,6 +6,8 @@ streaming engine will. The baseline is the live BaselineAnimator fed the same sp
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import torch
 
@@ -19,6 +21,18 @@ from talking_together.model.config import MELS_PER_FRAME
 from talking_together.model.features import EXPR, pack_motion
 from talking_together.model.generator import MotionGenerator
 from talking_together.train.data import Sample
+from talking_together.train.mask_noise import MaskNoiseConfig, degrade_masks
+
+
+def with_degraded_masks(samples: list[Sample], seed: int = 0, cfg: MaskNoiseConfig = MaskNoiseConfig()) -> list[Sample]:
+    """The samples with every conversation's masks degraded as a live estimator would (always, whatever
+    cfg.prob), seeded by (seed, conversation index) so every system gets the same masks."""
+    out = []
+    for s in samples:
+        g = torch.Generator().manual_seed(seed * 1_000_003 + s.index)
+        masks = degrade_masks(s.masks.T[None], dataclasses.replace(cfg, prob=1.0), g)[0].T.contiguous()
+        out.append(dataclasses.replace(s, masks=masks))
+    return out
 
 
 def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128, prefix: int = 16,

@@ -26,10 +26,16 @@ class ModelConfig:
     heads: int = 4  # attention heads (cross- and bottleneck self-attention)
     cross_attention: bool = True  # False: the single-stream ("video call") ablation
     shared_layout: bool = True  # False: each stream sees its own height only, not the partner
+    eyes_at_partner: bool = True  # eyes predicted relative to looking at the partner (model/eye_frame.py)
     dropout: float = 0.1
     max_prefix: int = 25  # frames of given motion a window may continue from (streaming)
     p_drop_audio: float = 0.1  # classifier-free guidance dropout
     p_drop_layout: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.eyes_at_partner and not self.shared_layout:
+            raise ValueError("eyes_at_partner needs shared_layout (where the partner is); "
+                             "set eyes_at_partner = false for the single-stream ablation")
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":

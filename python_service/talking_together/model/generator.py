@@ -11,6 +11,7 @@ from torch import nn
 
 from talking_together.model.config import MELS_PER_FRAME, MOTION_DIM, ModelConfig
 from talking_together.model.diffusion import DDIMSampler, DiffusionConfig, NoiseSchedule
+from talking_together.model.eye_frame import eyes_from_partner_frame, eyes_to_partner_frame
 from talking_together.model.features import Normalizer
 from talking_together.model.network import DualStreamDenoiser
 
@@ -23,6 +24,18 @@ class MotionGenerator(nn.Module):
         self.net = DualStreamDenoiser(model_cfg)
         self.schedule = NoiseSchedule(diffusion_cfg.train_steps)
         self.normalizer = normalizer or Normalizer.identity()
+
+    def encode(self, motion: torch.Tensor, layout: torch.Tensor) -> torch.Tensor:
+        """Raw motion (B, 2, T, 79), layout (B, 2, 6) -> what the network predicts: normalised, eyes in
+        the partner's frame when the config says so."""
+        if self.model_cfg.eyes_at_partner:
+            motion = eyes_to_partner_frame(motion, layout)
+        return self.normalizer.norm_motion(motion)
+
+    def decode(self, x: torch.Tensor, layout: torch.Tensor) -> torch.Tensor:
+        """The inverse of `encode`: the network's x0 -> raw motion."""
+        motion = self.normalizer.denorm_motion(x)
+        return eyes_from_partner_frame(motion, layout) if self.model_cfg.eyes_at_partner else motion
 
     @staticmethod
     def prefix_inputs(prefix: torch.Tensor | None, b: int, t: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -51,7 +64,7 @@ class MotionGenerator(nn.Module):
         dev = next(self.parameters()).device
         audio = self.normalizer.norm_audio(audio.to(dev))
         masks, layout = masks.to(dev).float(), layout.to(dev).float()
-        given = None if prefix is None else self.normalizer.norm_motion(prefix.to(dev).float())
+        given = None if prefix is None else self.encode(prefix.to(dev).float(), layout)
         k = 0 if given is None else given.shape[2]
         full, pmask = self.prefix_inputs(given, b, t, dev)
         scale = self.diffusion_cfg.guidance if guidance is None else guidance
@@ -75,4 +88,4 @@ class MotionGenerator(nn.Module):
         self.eval()
         x0 = sampler.sample(predict_x0, noise)
         self.train(was_training)
-        return self.normalizer.denorm_motion(x0)
+        return self.decode(x0, layout)

@@ -1,4 +1,4 @@
-"""Training configuration: four dataclasses, one TOML file with a [section] for each."""
+"""Training configuration: five dataclasses, one TOML file with a [section] for each."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from talking_together.model.config import ModelConfig
 from talking_together.model.diffusion import DiffusionConfig
 from talking_together.train.losses import LossWeights
+from talking_together.train.mask_noise import MaskNoiseConfig
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Config:
     diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
     loss: LossWeights = field(default_factory=LossWeights)
     train: TrainConfig = field(default_factory=TrainConfig)
+    mask_noise: MaskNoiseConfig = field(default_factory=MaskNoiseConfig)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Config":

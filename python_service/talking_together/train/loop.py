@@ -25,8 +25,11 @@ from talking_together.model.checkpoint import read_checkpoint, save_checkpoint
 from talking_together.model.features import Normalizer
 from talking_together.model.generator import MotionGenerator
 from talking_together.train.config import Config
-from talking_together.train.data import TRAIN_SPLITS, VAL_SPLITS, WindowSampler, load_samples
+from talking_together.model.config import ModelConfig
+from talking_together.model.eye_frame import eyes_to_partner_frame
+from talking_together.train.data import TRAIN_SPLITS, VAL_SPLITS, Sample, WindowSampler, load_samples
 from talking_together.train.losses import diffusion_loss
+from talking_together.train.mask_noise import degrade_masks
 
 log = logging.getLogger(__name__)
 LAST, MODEL = "last.pt", "model.pt"  # resumable state; inference weights (the EMA)
@@ -38,8 +41,13 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def fit_normalizer(samples: list, rng: np.random.Generator, rows: int = 100_000) -> Normalizer:
-    motion = torch.cat([s.motion.reshape(-1, s.motion.shape[-1]) for s in samples]).numpy()  # both people
+def fit_normalizer(samples: list[Sample], model_cfg: ModelConfig, rng: np.random.Generator,
+                   rows: int = 100_000) -> Normalizer:
+    """Statistics of the motion as the network predicts it (eyes in the partner's frame if so configured)."""
+    def as_predicted(s: Sample) -> torch.Tensor:  # (T, 2, 79) -> (2T, 79)
+        m = eyes_to_partner_frame(s.motion.transpose(0, 1), s.layout) if model_cfg.eyes_at_partner else s.motion
+        return m.reshape(-1, m.shape[-1])
+    motion = torch.cat([as_predicted(s) for s in samples]).numpy()  # both people
     audio = torch.cat([s.features.float() for s in samples]).numpy()
     pick = lambda a: a[rng.choice(len(a), min(rows, len(a)), replace=False)]
     return Normalizer.fit(pick(motion), pick(audio))
@@ -47,17 +55,17 @@ def fit_normalizer(samples: list, rng: np.random.Generator, rows: int = 100_000)
 
 def make_step_inputs(batch: dict[str, torch.Tensor], gen: MotionGenerator, cfg: Config, gen_rng: torch.Generator,
                      device: torch.device) -> dict[str, torch.Tensor]:
-    """Normalise, pick noise levels, prefixes and guidance drops for one batch."""
+    """Normalise, pick noise levels, prefixes, guidance drops and mask degradation for one batch."""
     b, _, t, _ = batch["motion"].shape
-    norm = gen.normalizer
-    x0 = norm.norm_motion(batch["motion"])
+    x0 = gen.encode(batch["motion"], batch["layout"])
     steps = torch.randint(0, cfg.diffusion.train_steps, (b,), generator=gen_rng)
     x_t = gen.schedule.add_noise(x0, torch.randn(x0.shape, generator=gen_rng), steps)
     k = torch.randint(1, cfg.model.max_prefix + 1, (b,), generator=gen_rng)
     k = torch.where(torch.rand(b, generator=gen_rng) < cfg.train.prefix_prob, k, 0)
     pmask = (torch.arange(t)[None] < k[:, None]).float()  # (B, T)
     out = {
-        "x0": x0, "x_t": x_t, "steps": steps, "audio": norm.norm_audio(batch["audio"]), "masks": batch["masks"],
+        "x0": x0, "x_t": x_t, "steps": steps, "audio": gen.normalizer.norm_audio(batch["audio"]),
+        "masks": degrade_masks(batch["masks"], cfg.mask_noise, gen_rng), "true_masks": batch["masks"],
         "layout": batch["layout"], "prefix": x0 * pmask[:, None, :, None], "prefix_mask": pmask,
         "drop_audio": torch.rand(b, generator=gen_rng) < cfg.model.p_drop_audio,
         "drop_layout": torch.rand(b, generator=gen_rng) < cfg.model.p_drop_layout,
@@ -69,7 +77,8 @@ def make_step_inputs(batch: dict[str, torch.Tensor], gen: MotionGenerator, cfg: 
 def compute_loss(net: torch.nn.Module, gen: MotionGenerator, inp: dict[str, torch.Tensor], cfg: Config) -> dict[str, torch.Tensor]:
     pred = net(inp["x_t"], inp["steps"], inp["audio"], inp["masks"], inp["layout"], inp["prefix"],
                inp["prefix_mask"], inp["drop_audio"], inp["drop_layout"])
-    return diffusion_loss(pred, inp["x0"], gen.normalizer, inp["yaw"], inp["masks"], inp["dubbing"], cfg.loss)
+    decode = lambda x: gen.decode(x, inp["layout"])  # noqa: E731 - normalised x0 -> raw motion, for the gaze term
+    return diffusion_loss(pred, inp["x0"], decode, inp["yaw"], inp["true_masks"], inp["dubbing"], cfg.loss)
 
 
 def lr_at(step: int, cfg: Config) -> float:
@@ -129,7 +138,7 @@ def train(data_dir: str | Path, out: str | Path, cfg: Config, resume: bool = Fal
         val_samples = train_samples
     payload = read_checkpoint(out / LAST) if resume and (out / LAST).exists() else None
     normalizer = (Normalizer.from_state_dict(payload["normalizer"]) if payload
-                  else fit_normalizer(train_samples, np.random.default_rng(tc.seed)))
+                  else fit_normalizer(train_samples, cfg.model, np.random.default_rng(tc.seed)))
     gen = MotionGenerator(cfg.model, cfg.diffusion, normalizer).to(device)
     ema = copy.deepcopy(gen).requires_grad_(False)
     opt = torch.optim.AdamW(gen.net.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)

@@ -7,13 +7,14 @@ same for centimetre offsets as for blendshape weights. Gaze goes through the rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
 from talking_together.geometry import gaze_direction, quat_from_sixd, quat_from_yaw, quat_multiply, quat_rotate
 from talking_together.model.config import NUM_JOINTS, ROT_DIM
-from talking_together.model.features import EXPR, LIP, ROT, TRANS, Normalizer
+from talking_together.model.features import EXPR, LIP, ROT, TRANS
 
 
 @dataclass
@@ -49,9 +50,11 @@ def gaze_loss(pred: torch.Tensor, target: torch.Tensor, yaw: torch.Tensor, w: Lo
     return (weight * per_clip).mean()
 
 
-def diffusion_loss(pred: torch.Tensor, target: torch.Tensor, norm: Normalizer, yaw: torch.Tensor,
-                   masks: torch.Tensor, dubbing: torch.Tensor, w: LossWeights = LossWeights()) -> dict[str, torch.Tensor]:
-    """pred, target: normalised x0 (B, 2, T, 79); yaw (B, 2); masks (B, 2, T); dubbing (B,) bool.
+def diffusion_loss(pred: torch.Tensor, target: torch.Tensor, decode: Callable[[torch.Tensor], torch.Tensor],
+                   yaw: torch.Tensor, masks: torch.Tensor, dubbing: torch.Tensor,
+                   w: LossWeights = LossWeights()) -> dict[str, torch.Tensor]:
+    """pred, target: normalised x0 (B, 2, T, 79); decode: x0 -> raw motion (`MotionGenerator.decode`);
+    yaw (B, 2); masks (B, 2, T) the true masks; dubbing (B,) bool.
     Returns each weighted-in term and "loss", their weighted sum."""
     err = (pred - target) ** 2
     expr_w = torch.ones_like(err[..., EXPR])  # (B, 2, T, 52)
@@ -64,7 +67,7 @@ def diffusion_loss(pred: torch.Tensor, target: torch.Tensor, norm: Normalizer, y
         "rotation": err[..., ROT].mean(),
         "translation": err[..., TRANS].mean(),
         "velocity": ((pred.diff(dim=2) - target.diff(dim=2)) ** 2).mean(),
-        "gaze": gaze_loss(norm.denorm_motion(pred), norm.denorm_motion(target), yaw, w),
+        "gaze": gaze_loss(decode(pred), decode(target), yaw, w),
     }
     terms["loss"] = sum(getattr(w, k) * v for k, v in terms.items())
     return terms
