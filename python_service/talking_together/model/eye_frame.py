@@ -22,6 +22,7 @@ from talking_together.geometry import (
     compose_head_world,
     eye_midpoint_world,
     eye_rotation_towards,
+    look_rotation,
     quat_conjugate,
     quat_from_sixd,
     quat_from_yaw,
@@ -69,6 +70,9 @@ def eyes_to_partner_frame(motion: torch.Tensor, layout: torch.Tensor) -> torch.T
 
 
 def eyes_from_partner_frame(motion: torch.Tensor, layout: torch.Tensor) -> torch.Tensor:
-    """The inverse: eye = aim ∘ residual, aimed from the heads as they are in `motion`."""
-    aim = partner_aim(motion, layout)
-    return _with_eyes(motion, quat_multiply(aim, _joints(motion)[..., EYES, :]))
+    """The inverse: eye = aim ∘ residual, aimed from the heads as they are in `motion`, then
+    re-built from its line of sight with no torsion, as eyes turn (Listing's law) and as the corpus
+    and `geometry.eye_rotation_towards` make them: a roll about the line of sight is invisible in
+    the gaze but would be an error in every eye-rotation metric."""
+    eyes = quat_multiply(partner_aim(motion, layout), _joints(motion)[..., EYES, :])
+    return _with_eyes(motion, look_rotation(quat_rotate(eyes, eyes.new_tensor([0.0, 0.0, -1.0]))))
