@@ -40,6 +40,7 @@ _NUMPY = SimpleNamespace(
     argmax=lambda x, axis=-1: np.argmax(x, axis=axis),
     take=lambda x, idx, axis=-1: np.take_along_axis(x, idx, axis=axis),
     asarray=lambda x, like: np.asarray(x, dtype=like.dtype if like.dtype.kind == "f" else np.float64),
+    concat=lambda xs, axis=-1: np.concatenate(xs, axis=axis),
 )
 @functools.cache
 def _torch_ops() -> SimpleNamespace:
@@ -58,6 +59,7 @@ def _torch_ops() -> SimpleNamespace:
         argmax=lambda x, axis=-1: torch.argmax(x, dim=axis),
         take=lambda x, idx, axis=-1: torch.take_along_dim(x, idx, dim=axis),
         asarray=lambda x, like: torch.as_tensor(x, dtype=like.dtype, device=like.device),
+        concat=lambda xs, axis=-1: torch.cat(xs, dim=axis),
     )
 
 

@@ -6,6 +6,9 @@ previous window as `prefix`; evaluation and training use the same object.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import torch
 from torch import nn
 
@@ -14,6 +17,15 @@ from talking_together.model.diffusion import DDIMSampler, DiffusionConfig, Noise
 from talking_together.model.eye_frame import eyes_from_partner_frame, eyes_to_partner_frame
 from talking_together.model.features import Normalizer
 from talking_together.model.network import DualStreamDenoiser
+
+
+def _eye_frame(convert: Callable[[Any, Any], Any], motion: torch.Tensor, layout: torch.Tensor) -> torch.Tensor:
+    """Apply an eye-frame conversion: in torch where gradients flow (the gaze loss), else in float64
+    numpy, faster on a streaming window (model/eye_frame.py)."""
+    if torch.is_grad_enabled():
+        return convert(motion, layout)
+    out = convert(motion.detach().cpu().double().numpy(), layout.detach().cpu().double().numpy())
+    return torch.from_numpy(out).to(motion)
 
 
 class MotionGenerator(nn.Module):
@@ -29,13 +41,13 @@ class MotionGenerator(nn.Module):
         """Raw motion (B, 2, T, 79), layout (B, 2, 6) -> what the network predicts: normalised, eyes in
         the partner's frame when the config says so."""
         if self.model_cfg.eyes_at_partner:
-            motion = eyes_to_partner_frame(motion, layout)
+            motion = _eye_frame(eyes_to_partner_frame, motion, layout)
         return self.normalizer.norm_motion(motion)
 
     def decode(self, x: torch.Tensor, layout: torch.Tensor) -> torch.Tensor:
         """The inverse of `encode`: the network's x0 -> raw motion."""
         motion = self.normalizer.denorm_motion(x)
-        return eyes_from_partner_frame(motion, layout) if self.model_cfg.eyes_at_partner else motion
+        return _eye_frame(eyes_from_partner_frame, motion, layout) if self.model_cfg.eyes_at_partner else motion
 
     @staticmethod
     def prefix_inputs(prefix: torch.Tensor | None, b: int, t: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
