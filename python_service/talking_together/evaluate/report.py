@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -58,11 +59,14 @@ def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = 
     systems = [(MODEL, checkpoint)] + ([(ABLATION, ablation)] if ablation else [])
     for name, path in systems:
         gen = load_generator(path)
+        if name == MODEL:
+            diffusion_cfg = gen.diffusion_cfg  # the sampling defaults the report states
+        generate = functools.partial(predict_model, gen, window=128, prefix=16, steps=steps, guidance=guidance, seed=seed)
         t0 = time.time()
-        preds[name] = predict_model(gen, samples, window=128, prefix=16, steps=steps, guidance=guidance, seed=seed)
+        preds[name] = generate(samples)
         seconds[name] = time.time() - t0
         log.info("%s: %d conversations in %.0f s", name, len(samples), seconds[name])
-        noisy_preds[name] = predict_model(gen, noisy, window=128, prefix=16, steps=steps, guidance=guidance, seed=seed)
+        noisy_preds[name] = generate(noisy)
     t0 = time.time()
     preds[BASELINE] = [predict_baseline(s, seed) for s in samples]
     seconds[BASELINE] = time.time() - t0
@@ -75,13 +79,12 @@ def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = 
     for name in results:  # the references take no masks: their score is unchanged
         results[name][NOISY_F1] = attribution_f1(noisy_preds[name], truths) if name in noisy_preds else results[name]["attribution-F1"]
     noisy_masks_f1 = frame_f1(np.concatenate([s.masks.numpy() for s in noisy]), np.concatenate([t.masks for t in truths]))
-    gen = load_generator(checkpoint)
     info = {
         "checkpoint": str(checkpoint), "ablation": str(ablation) if ablation else None, "data": str(data),
         "splits": list(splits), "conversations": len(samples),
         "hours": round(sum(s.num_frames for s in samples) / FPS / 3600, 3),
-        "sample_steps": steps or gen.diffusion_cfg.sample_steps,
-        "guidance": gen.diffusion_cfg.guidance if guidance is None else guidance, "seed": seed,
+        "sample_steps": steps or diffusion_cfg.sample_steps,
+        "guidance": diffusion_cfg.guidance if guidance is None else guidance, "seed": seed,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
         "noisy_masks_f1": round(noisy_masks_f1, 3),
     }

@@ -22,6 +22,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("train", help="train the dual-stream diffusion model on a corpus")
     p.add_argument("--data", required=True, help="corpus directory (talking-together data synth --out)")
     p.add_argument("--out", required=True, help="checkpoint directory: last.pt (resume), model.pt (EMA), log.csv")
-    p.add_argument("--config", help="TOML with [model] [diffusion] [loss] [train] sections (configs/*.toml)")
+    p.add_argument("--config", help="TOML with [model] [diffusion] [loss] [train] [mask_noise] sections (configs/*.toml)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt when it exists")
     p.set_defaults(func=_train)

@@ -13,7 +13,9 @@ import math
 
 import numpy as np
 
+from talking_together.activity.base import Framer
 from talking_together.animators.baseline.config import ActivityConfig
+from talking_together.audio.ring import RingBuffer
 from talking_together.contract import FPS, SAMPLE_RATE
 
 FRAME_S = 1.0 / FPS
@@ -121,3 +123,22 @@ class VoiceActivity:
             return
         who = int(np.argmin([self._distance(mean, c) for c in self.centres]))
         self.centres[who] += self.cfg.cluster_rate * (mean - self.centres[who])
+
+
+class VoiceAttribution:
+    """`VoiceActivity` behind the `SpeakerActivity` interface: it keeps its own analysis window, so
+    any animator without a calibrated room gets the baseline's who-speaks from one `push`."""
+
+    def __init__(self, channels: int, cfg: ActivityConfig = ActivityConfig()) -> None:
+        self.channels = channels
+        self.voice = VoiceActivity(channels, cfg)
+        self.framer = Framer(channels)
+        self.window = RingBuffer(cfg.analysis_samples, channels)
+
+    def push(self, audio: np.ndarray) -> np.ndarray:
+        """(n, C) -> (frames completed, 2) smoothed speaking probabilities."""
+        rows = []
+        for frame in self.framer.push(audio):
+            self.window.push(frame)
+            rows.append(self.voice.step(self.window.latest(self.window.capacity)))
+        return np.array(rows).reshape(-1, 2)

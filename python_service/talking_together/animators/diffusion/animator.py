@@ -15,8 +15,7 @@ import torch
 
 from talking_together.activity import SpeakerActivity
 from talking_together.animators.base import Animator, participant_state
-from talking_together.animators.baseline.activity import VoiceActivity
-from talking_together.animators.baseline.config import ActivityConfig
+from talking_together.animators.baseline.activity import VoiceAttribution
 from talking_together.animators.diffusion.batcher import Window, WindowBatcher
 from talking_together.animators.diffusion.config import StreamingConfig
 from talking_together.audio.ring import RingBuffer
@@ -44,10 +43,8 @@ class DiffusionAnimator(Animator):
         self.layout, self.batcher, self.config = layout, batcher, config
         t = config.window_frames
         self.audio = RingBuffer(t * SAMPLES_PER_FRAME, channels)
-        self.activity = room_activity
-        if room_activity is None:  # no calibrated room: the baseline's own voice attribution
-            self.voice = VoiceActivity(channels)
-            self.voice_window = RingBuffer(ActivityConfig().analysis_samples, channels)
+        # no calibrated room: the baseline's own voice attribution
+        self.activity = room_activity if room_activity is not None else VoiceAttribution(channels)
         self.masks: deque[np.ndarray] = deque([np.zeros(2)] * t, maxlen=t)  # per frame (2,)
         self.emitted: deque[np.ndarray] = deque([REST_MOTION] * config.prefix_frames, maxlen=max(1, config.prefix_frames))
         self.captures: deque[int] = deque()  # capture times of frames not yet emitted
@@ -55,16 +52,10 @@ class DiffusionAnimator(Animator):
         anchors = np.array([[*a.position, a.yaw_rad] for a in layout.anchors])  # (2, 4)
         self.layout_feats = torch.from_numpy(layout_features(anchors))  # (2, 6)
 
-    def _speaking(self, samples: np.ndarray) -> np.ndarray:
-        if self.activity is not None:
-            return self.activity.push(samples)[-1]
-        self.voice_window.push(samples)
-        return self.voice.step(self.voice_window.latest(self.voice_window.capacity))
-
     def push_frame(self, samples: np.ndarray, capture_time_ns: int) -> list[AnimationFrame]:
         """Take one 40 ms frame of audio; emit a hop of frames when its lookahead is complete."""
         self.audio.push(samples)
-        self.masks.append(self._speaking(samples))
+        self.masks.append(self.activity.push(samples)[-1])
         self.captures.append(capture_time_ns)
         if len(self.captures) < self.config.hop_frames + self.config.lookahead_frames:
             return []
