@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from talking_together.model.checkpoint import read_checkpoint
 from talking_together.model.config import ModelConfig
 from talking_together.model.diffusion import DiffusionConfig
 from talking_together.train.losses import LossWeights
@@ -32,6 +34,8 @@ class TrainConfig:
     device: str = "auto"  # auto | cpu | cuda
     threads: int = 0  # torch CPU threads; 0 keeps torch's default
     max_minutes: float = 0.0  # stop (and save) after this much wall time; 0 = no limit
+    init: str = ""  # start from this checkpoint's weights and normaliser (the paper's second stage); "" = scratch
+    dubbing_only: bool = False  # draw windows from dubbed samples only (exact masks; the second stage)
 
 
 @dataclass
@@ -57,7 +61,22 @@ class Config:
             if bad:
                 raise ValueError(f"unknown keys {sorted(bad)} in [{name}]; known: {sorted(f.name for f in fields(kind))}")
             parts[name] = kind(**section)
-        return cls(**parts)
+        cfg = cls(**parts)
+        if cfg.train.init:
+            cfg._adopt_network(cfg.train.init, given=d.keys())
+        return cfg
+
+    def _adopt_network(self, checkpoint: str, given: Iterable[str]) -> None:
+        """A second stage trains the checkpoint it starts from, so [model] and [diffusion] are that
+        checkpoint's; a file may leave them out, and sections it gives must agree."""
+        payload = read_checkpoint(checkpoint)
+        theirs = {"model": ModelConfig.from_dict(payload["model_config"]),
+                  "diffusion": DiffusionConfig(**payload["diffusion_config"])}
+        for name, value in theirs.items():
+            if name in given and getattr(self, name) != value:
+                raise ValueError(f"[{name}] differs from the network in [train] init = {checkpoint!r}; "
+                                 f"remove the [{name}] section to take the checkpoint's")
+            setattr(self, name, value)
 
     @classmethod
     def load(cls, path: str | Path | None) -> "Config":

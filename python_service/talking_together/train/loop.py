@@ -53,6 +53,16 @@ def fit_normalizer(samples: list[Sample], model_cfg: ModelConfig, rng: np.random
     return Normalizer.fit(pick(motion), pick(audio))
 
 
+def dubbed(samples: list[Sample], split: str) -> list[Sample]:
+    """The dubbed samples only (exact masks), for the paper's second, lip-only stage."""
+    picked = [s for s in samples if s.dubbing]
+    if not picked:
+        raise ValueError(f"dubbing_only is set but the {split} split has no dubbed samples; "
+                         "synthesise a corpus with dubbing (CorpusConfig.dubbing_prob > 0)")
+    log.info("dubbing_only: %d of %d %s samples", len(picked), len(samples), split)
+    return picked
+
+
 def make_step_inputs(batch: dict[str, torch.Tensor], gen: MotionGenerator, cfg: Config, gen_rng: torch.Generator,
                      device: torch.device) -> dict[str, torch.Tensor]:
     """Normalise, pick noise levels, prefixes, guidance drops and mask degradation for one batch."""
@@ -136,10 +146,18 @@ def train(data_dir: str | Path, out: str | Path, cfg: Config, resume: bool = Fal
     except FileNotFoundError:
         log.warning("no val shards: evaluating on training windows")
         val_samples = train_samples
+    if tc.dubbing_only:
+        train_samples, val_samples = dubbed(train_samples, "train"), dubbed(val_samples, "val")
     payload = read_checkpoint(out / LAST) if resume and (out / LAST).exists() else None
-    normalizer = (Normalizer.from_state_dict(payload["normalizer"]) if payload
+    start = read_checkpoint(tc.init) if tc.init else None  # a second stage: the checkpoint's network and normaliser
+    if start and ModelConfig.from_dict(start["model_config"]) != cfg.model:
+        raise ValueError(f"[train] init = {tc.init!r} holds a different network than the config's [model]")
+    normalizer = (Normalizer.from_state_dict((payload or start)["normalizer"]) if payload or start
                   else fit_normalizer(train_samples, cfg.model, np.random.default_rng(tc.seed)))
     gen = MotionGenerator(cfg.model, cfg.diffusion, normalizer).to(device)
+    if start and not payload:
+        gen.net.load_state_dict(start["state_dict"])
+        log.info("starting from the weights of %s", tc.init)
     ema = copy.deepcopy(gen).requires_grad_(False)
     opt = torch.optim.AdamW(gen.net.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
     sampler = WindowSampler(train_samples, tc.window, tc.seed + rank)
