@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -15,11 +14,9 @@ from talking_together.data.corpus import CorpusConfig, generate
 from talking_together.evaluate.report import ABLATION, NOISY_F1, compare, run, write_report
 from talking_together.evaluate.report import MODEL as MODEL_ROW
 from talking_together.geometry import quat_from_yaw_pitch_roll
-from talking_together.contract import BLENDSHAPE_INDEX
-from talking_together.model import ModelConfig, MotionGenerator, Normalizer, load_generator, pack_motion
-from talking_together.model.features import LIP
+from talking_together.model import CheckpointError, ModelConfig, MotionGenerator, Normalizer, load_generator, pack_motion
 from talking_together.train.config import Config
-from talking_together.train.loop import LAST, MODEL, compute_loss, dubbed, make_step_inputs, train
+from talking_together.train.loop import LAST, MODEL, compute_loss, make_step_inputs, train
 from talking_together.train.losses import LossWeights, diffusion_loss, gaze_loss
 
 
@@ -83,45 +80,24 @@ def test_dubbing_weights_the_speakers_lips() -> None:
     assert float(dubbed) > float(plain)
 
 
-def test_lips_only_loss_sees_only_the_speakers_lips() -> None:
-    """The second stage's loss: wrong listener lips, eyes or head cost nothing; wrong speaker lips do."""
-    x = torch.zeros(1, 2, 8, 79)
-    masks = torch.zeros(1, 2, 8)
-    masks[:, 0] = 1.0  # A speaks throughout, B listens
-    w = LossWeights(lips_only=True)
-    loss = lambda y: float(diffusion_loss(y, x, lambda m: m, torch.zeros(1, 2), masks, torch.tensor([True]), w)["loss"])
-    elsewhere = torch.randn(1, 2, 8, 79)
-    elsewhere[:, 0, :, LIP] = 0.0  # everything wrong except the speaker's lips
-    assert loss(elsewhere) == 0.0
-    lips = x.clone()
-    lips[:, 0, :, BLENDSHAPE_INDEX["jawOpen"]] = 0.5
-    assert loss(lips) == pytest.approx(0.25 / len(LIP))
-
-
-def test_dubbing_only_keeps_dubbed_samples_and_names_the_fix_when_there_are_none(tiny_corpus: Path) -> None:
-    from talking_together.train.data import load_samples
-
-    samples = [dataclasses.replace(s, dubbing=i % 2 == 0) for i, s in enumerate(load_samples(tiny_corpus, ("train",)))]
-    assert [s.index for s in dubbed(samples, "train")] == [s.index for s in samples[::2]]
-    with pytest.raises(ValueError, match="dubbing_prob"):
-        dubbed([dataclasses.replace(s, dubbing=False) for s in samples], "train")
-
-
 def test_second_stage_starts_from_the_checkpoint_and_takes_its_network(tiny_corpus: Path, tmp_path: Path) -> None:
     first = tmp_path / "first"
-    train(tiny_corpus, first, tiny_config(1))
+    train(tiny_corpus, first, tiny_config(3))  # three Adam steps away from the seed's initial weights
     (tmp_path / "stage2.toml").write_text(f'[train]\ninit = "{first / MODEL}"\nsteps = 1\nwindow = 16\n'
-                                          'batch_size = 2\nlr = 1e-12\nwarmup = 1\n[loss]\nlips_only = true\n')
+                                          'batch_size = 2\nlr = 1e-12\nwarmup = 1\n')
     cfg = Config.load(tmp_path / "stage2.toml")
-    assert cfg.model == tiny_config(1).model  # adopted from the checkpoint, not the defaults
+    assert cfg.model == tiny_config(3).model  # adopted from the checkpoint, not the defaults
     second = train(tiny_corpus, tmp_path / "second", cfg)
     start, end = load_generator(first / MODEL).net.state_dict(), load_generator(second).net.state_dict()
     assert all(torch.allclose(v, end[k], atol=1e-6) for k, v in start.items())  # lr ~0: the weights stay
-    assert "lips" in (tmp_path / "second" / "log.csv").read_text().splitlines()[0]
 
     (tmp_path / "clash.toml").write_text(f'[train]\ninit = "{first / MODEL}"\n[model]\nwidth = 32\n')
     with pytest.raises(ValueError, match=r"\[model\] differs"):
         Config.load(tmp_path / "clash.toml")
+    # `train --init` overrides the file's init and takes that checkpoint's network
+    assert Config.load(None, init=str(first / MODEL)).model == tiny_config(3).model
+    with pytest.raises(CheckpointError, match="missing.pt"):
+        Config.load(None, init=str(tmp_path / "missing.pt"))
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,7 @@ class TrainConfig:
     device: str = "auto"  # auto | cpu | cuda
     threads: int = 0  # torch CPU threads; 0 keeps torch's default
     max_minutes: float = 0.0  # stop (and save) after this much wall time; 0 = no limit
-    init: str = ""  # start from this checkpoint's weights and normaliser (the paper's second stage); "" = scratch
-    dubbing_only: bool = False  # draw windows from dubbed samples only (exact masks; the second stage)
+    init: str = ""  # start from this checkpoint's network, weights and normaliser (a second stage); "" = scratch
 
 
 @dataclass
@@ -79,8 +78,12 @@ class Config:
             setattr(self, name, value)
 
     @classmethod
-    def load(cls, path: str | Path | None) -> "Config":
-        return cls() if path is None else cls.from_dict(tomllib.loads(Path(path).read_text()))
+    def load(cls, path: str | Path | None, init: str | None = None) -> "Config":
+        """`init` overrides the file's [train] init: one continue-config serves any checkpoint."""
+        d = {} if path is None else tomllib.loads(Path(path).read_text())
+        if init:
+            d.setdefault("train", {})["init"] = init
+        return cls.from_dict(d)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -53,16 +53,6 @@ def fit_normalizer(samples: list[Sample], model_cfg: ModelConfig, rng: np.random
     return Normalizer.fit(pick(motion), pick(audio))
 
 
-def dubbed(samples: list[Sample], split: str) -> list[Sample]:
-    """The dubbed samples only (exact masks), for the paper's second, lip-only stage."""
-    picked = [s for s in samples if s.dubbing]
-    if not picked:
-        raise ValueError(f"dubbing_only is set but the {split} split has no dubbed samples; "
-                         "synthesise a corpus with dubbing (CorpusConfig.dubbing_prob > 0)")
-    log.info("dubbing_only: %d of %d %s samples", len(picked), len(samples), split)
-    return picked
-
-
 def make_step_inputs(batch: dict[str, torch.Tensor], gen: MotionGenerator, cfg: Config, gen_rng: torch.Generator,
                      device: torch.device) -> dict[str, torch.Tensor]:
     """Normalise, pick noise levels, prefixes, guidance drops and mask degradation for one batch."""
@@ -146,8 +136,6 @@ def train(data_dir: str | Path, out: str | Path, cfg: Config, resume: bool = Fal
     except FileNotFoundError:
         log.warning("no val shards: evaluating on training windows")
         val_samples = train_samples
-    if tc.dubbing_only:
-        train_samples, val_samples = dubbed(train_samples, "train"), dubbed(val_samples, "val")
     payload = read_checkpoint(out / LAST) if resume and (out / LAST).exists() else None
     start = read_checkpoint(tc.init) if tc.init else None  # a second stage: the checkpoint's network and normaliser
     if start and ModelConfig.from_dict(start["model_config"]) != cfg.model:

@@ -27,7 +27,6 @@ class LossWeights:
     gaze_high_variance: float = 2.0  # gaze weight multiplier on the clips with the most head motion
     high_variance_fraction: float = 0.2  # ... the top 20% of a batch by head-rotation variance
     dubbing_lip: float = 3.0  # lip/jaw expression weight for the speaker in dubbed samples (exact masks)
-    lips_only: bool = False  # the paper's second stage: only the speaker's lip/jaw weights count
 
 
 def world_gaze(motion: torch.Tensor, yaw: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -51,14 +50,6 @@ def gaze_loss(pred: torch.Tensor, target: torch.Tensor, yaw: torch.Tensor, w: Lo
     return (weight * per_clip).mean()
 
 
-def lip_loss(err: torch.Tensor, masks: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Squared error (B, 2, T, 79) on the lip and jaw weights of whoever speaks, as the paper fine-tunes
-    on dubbing: the rest of the motion gets no gradient of its own."""
-    speaking = masks[..., None].expand(*masks.shape, len(LIP))  # (B, 2, T, 27)
-    lips = (speaking * err[..., LIP]).sum() / speaking.sum().clamp(min=1.0)
-    return {"lips": lips, "loss": lips}
-
-
 def diffusion_loss(pred: torch.Tensor, target: torch.Tensor, decode: Callable[[torch.Tensor], torch.Tensor],
                    yaw: torch.Tensor, masks: torch.Tensor, dubbing: torch.Tensor,
                    w: LossWeights = LossWeights()) -> dict[str, torch.Tensor]:
@@ -66,8 +57,6 @@ def diffusion_loss(pred: torch.Tensor, target: torch.Tensor, decode: Callable[[t
     yaw (B, 2); masks (B, 2, T) the true masks; dubbing (B,) bool.
     Returns each weighted-in term and "loss", their weighted sum."""
     err = (pred - target) ** 2
-    if w.lips_only:
-        return lip_loss(err, masks)
     expr_w = torch.ones_like(err[..., EXPR])  # (B, 2, T, 52)
     lip = torch.zeros(expr_w.shape[-1], device=err.device)
     lip[LIP] = 1.0
