@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from talking_together.cli import main
 from talking_together.data.corpus import CorpusConfig, generate
 from talking_together.evaluate.report import ABLATION, NOISY_F1, compare, run, write_report
 from talking_together.evaluate.report import MODEL as MODEL_ROW
@@ -98,6 +99,16 @@ def test_second_stage_starts_from_the_checkpoint_and_takes_its_network(tiny_corp
     assert Config.load(None, init=str(first / MODEL)).model == tiny_config(3).model
     with pytest.raises(CheckpointError, match="missing.pt"):
         Config.load(None, init=str(tmp_path / "missing.pt"))
+
+
+def test_train_and_eval_commands_name_a_bad_checkpoint_without_a_traceback(tiny_corpus: Path, tmp_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    missing = str(tmp_path / "missing.pt")
+    assert main(["train", "--data", str(tiny_corpus), "--out", str(tmp_path / "run"), "--init", missing]) == 2
+    assert main(["eval", "--checkpoint", missing, "--data", str(tiny_corpus)]) == 2
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        f"train: no checkpoint at {missing}", f"eval: no checkpoint at {missing}"]
+    assert not (tmp_path / "run").exists()  # nothing started
 
 
 @pytest.fixture(scope="module")

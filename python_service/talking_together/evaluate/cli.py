@@ -14,11 +14,16 @@ def _eval(args: argparse.Namespace) -> int:
     import torch
 
     from talking_together.evaluate.report import compare, markdown_table, run, write_report
+    from talking_together.model import CheckpointError
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    results, info, samples, preds = run(args.checkpoint, args.data, args.ablation, splits=tuple(args.splits),
-                                        steps=args.steps, guidance=args.guidance, limit=args.limit, seed=args.seed)
+    try:
+        results, info, samples, preds = run(args.checkpoint, args.data, args.ablation, splits=tuple(args.splits),
+                                            steps=args.steps, guidance=args.guidance, limit=args.limit, seed=args.seed)
+    except (CheckpointError, FileNotFoundError, ValueError) as exc:  # bad checkpoint or corpus
+        log.error("eval: %s", exc)
+        return 2
     print(markdown_table(results))
     if args.report:
         log.info("report: %s", write_report(results, info, samples, preds, args.report))

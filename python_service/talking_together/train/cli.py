@@ -9,11 +9,16 @@ log = logging.getLogger(__name__)
 
 
 def _train(args: argparse.Namespace) -> int:
-    from talking_together.train.config import Config  # torch loads on use, not for --help
+    from talking_together.model import CheckpointError  # torch loads on use, not for --help
+    from talking_together.train.config import Config
     from talking_together.train.loop import train
 
-    cfg = Config.load(args.config, init=args.init)
-    path = train(args.data, args.out, cfg, resume=args.resume)
+    try:
+        cfg = Config.load(args.config, init=args.init)
+        path = train(args.data, args.out, cfg, resume=args.resume)
+    except (CheckpointError, FileNotFoundError, ValueError) as exc:  # bad config, corpus or checkpoint
+        log.error("train: %s", exc)
+        return 2
     log.info("inference checkpoint: %s", path)
     return 0
 
