@@ -28,7 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--data", required=True, help="corpus directory (talking-together data synth --out)")
     p.add_argument("--out", required=True, help="checkpoint directory: last.pt (resume), model.pt (EMA), log.csv")
     p.add_argument("--config", help="TOML with [model] [diffusion] [loss] [train] [mask_noise] sections (configs/*.toml); "
-                   "[train] init = CHECKPOINT trains on from that checkpoint (configs/*_continue.toml)")
+                   "[train] init = CHECKPOINT trains on from that checkpoint (configs/cpu_small_continue.toml)")
     p.add_argument("--init", help="train on from this checkpoint (overrides [train] init; the network is the checkpoint's)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt when it exists")
     p.set_defaults(func=_train)

@@ -22,11 +22,11 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from talking_together.model.checkpoint import read_checkpoint, save_checkpoint
+from talking_together.model.config import ModelConfig
+from talking_together.model.eye_frame import eyes_to_partner_frame
 from talking_together.model.features import Normalizer
 from talking_together.model.generator import MotionGenerator
 from talking_together.train.config import Config
-from talking_together.model.config import ModelConfig
-from talking_together.model.eye_frame import eyes_to_partner_frame
 from talking_together.train.data import TRAIN_SPLITS, VAL_SPLITS, Sample, WindowSampler, load_samples
 from talking_together.train.losses import diffusion_loss
 from talking_together.train.mask_noise import degrade_masks
