@@ -1,4 +1,4 @@
-"""Shared fixtures: a real two-voice recording and a real gRPC server on loopback."""
+"""Shared fixtures: a real two-voice recording, a held-out corpus conversation and a real gRPC server on loopback."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from talking_together.contract import FPS
+from talking_together.data.corpus import CorpusConfig, make_sample
 from talking_together.data.dialogue import Dialogue, demo_dialogue, write_wav
+from talking_together.data.splits import HELD_OUT_SPLITS
 from talking_together.service.config import ServerConfig
 from talking_together.service.server import BackgroundServer
 
@@ -28,3 +31,15 @@ def loopback_server() -> Iterator[str]:
     """Address of a real baseline server (no room session) shared by the tests that only use Animate."""
     with BackgroundServer(ServerConfig(port=0, animator="baseline")) as server:
         yield server.address
+
+
+@pytest.fixture(scope="session")
+def held_out() -> dict:
+    """The first 16 s of a held-out (test_voice / test_identity) corpus conversation."""
+    cfg = CorpusConfig(seed=7)
+    for index in range(100):
+        split, arrays, _ = make_sample(index, cfg)
+        if split in HELD_OUT_SPLITS:
+            frames = 16 * FPS
+            return {"audio": arrays["audio"][:, : frames * 640], "masks": arrays["masks"][:frames], "anchors": arrays["anchors"]}
+    raise AssertionError("no held-out sample in the first 100")

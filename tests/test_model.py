@@ -106,6 +106,46 @@ def test_ddim_recovers_clean_data_from_an_oracle() -> None:
     torch.testing.assert_close(out, x0)
 
 
+def gaussian_posterior_mean(schedule: NoiseSchedule, mu: float, sd: float):
+    """The exact x0 predictor for data x0 ~ N(mu, sd^2) in every dimension."""
+    def predict(x: torch.Tensor, steps: torch.Tensor) -> torch.Tensor:
+        ab = schedule.alpha_bar[steps].view(-1, *([1] * (x.ndim - 1)))
+        return mu + ab.sqrt() * sd**2 / (ab * sd**2 + 1 - ab) * (x - ab.sqrt() * mu)
+    return predict
+
+
+def test_ddim_holds_dims_at_the_mean_and_samples_the_rest() -> None:
+    """Held dimensions land on the data's mean with no spread; the others keep the data's spread."""
+    schedule, mu, sd = NoiseSchedule(), 0.3, 0.5
+    noise = torch.randn(4000, 6, generator=torch.Generator().manual_seed(0))
+    predict = gaussian_posterior_mean(schedule, mu, sd)
+    out = DDIMSampler(schedule, 50).sample(predict, noise, hold=[0, 1])  # fewer steps shrink the spread
+    held, free = out[:, :2], out[:, 2:]
+    assert held.std() < 0.05 * sd and (held.mean() - mu).abs() < 0.01
+    assert 0.85 * sd < free.std() < 1.15 * sd and (free.mean() - mu).abs() < 0.05
+    torch.testing.assert_close(free, DDIMSampler(schedule, 50).sample(predict, noise)[:, 2:])  # untouched
+    two = DDIMSampler(schedule, 2)  # 2 steps: the first estimate is only cleaned once, with or without hold
+    torch.testing.assert_close(two.sample(predict, noise, hold=[0, 1]), two.sample(predict, noise))
+
+
+def test_default_checkpoint_holds_the_mouth(held_out: dict) -> None:
+    """With the shipped checkpoint on held-out speech: another starting noise moves the held mouth
+    far less than a mouth sampled over all steps (decision 0006)."""
+    from talking_together.model.features import LIP
+
+    gen = load_generator()
+    assert gen.diffusion_cfg.mouth_from_mean  # the default
+    frames = 128
+    audio = audio_features(torch.from_numpy(held_out["audio"][:, : frames * 640].astype(np.float32) / 32768))
+    masks = torch.from_numpy(held_out["masks"][:frames].T.astype(np.float32))[None]
+    layout = torch.from_numpy(layout_features(held_out["anchors"]))[None]
+    draw = lambda seed, mean: gen.sample(audio, masks, layout, steps=8, mouth_from_mean=mean,
+                                         generator=torch.Generator().manual_seed(seed))[..., LIP]
+    held = (draw(0, None) - draw(1, None)).pow(2).mean()
+    sampled = (draw(0, False) - draw(1, False)).pow(2).mean()
+    assert held < 0.25 * sampled, f"mouth spread across noise: held {held:.2e}, sampled {sampled:.2e}"
+
+
 def valid_motion(shape: tuple[int, ...], seed: int = 0, eye_roll: bool = True) -> torch.Tensor:
     """(*shape, 79) raw motion with real rotations: random poses, eyes, offsets and weights."""
     rng = np.random.default_rng(seed)

@@ -18,8 +18,6 @@ import torch
 from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, Window, WindowBatcher
 from talking_together.audio import AudioBlock
 from talking_together.contract import FPS, SAMPLE_RATE
-from talking_together.data.corpus import CorpusConfig, make_sample
-from talking_together.data.splits import HELD_OUT_SPLITS
 from talking_together.evaluate.predict import OracleActivity, frames_to_motion
 from talking_together.geometry import Anchor
 from talking_together.layout import Layout, resolve_layout
@@ -141,18 +139,6 @@ def test_requesting_diffusion_without_a_checkpoint_is_a_clear_error(tmp_path: Pa
 def test_auto_falls_back_to_the_baseline(tmp_path: Path) -> None:
     with BackgroundServer(ServerConfig(port=0, checkpoint=str(tmp_path / "missing.pt"))) as server:
         assert server.service.config.animator == "baseline"
-
-
-@pytest.fixture(scope="module")
-def held_out() -> dict:
-    """The first 16 s of a held-out (test_voice / test_identity) corpus conversation."""
-    cfg = CorpusConfig(seed=7)
-    for index in range(100):
-        split, arrays, _ = make_sample(index, cfg)
-        if split in HELD_OUT_SPLITS:
-            frames = 16 * FPS
-            return {"audio": arrays["audio"][:, : frames * 640], "masks": arrays["masks"][:frames], "anchors": arrays["anchors"]}
-    raise AssertionError("no held-out sample in the first 100")
 
 
 def test_no_seams_at_hop_boundaries_on_held_out_data(held_out: dict) -> None:

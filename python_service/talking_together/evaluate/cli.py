@@ -20,7 +20,8 @@ def _eval(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     try:
         results, info, samples, preds = run(args.checkpoint, args.data, args.ablation, splits=tuple(args.splits),
-                                            steps=args.steps, guidance=args.guidance, limit=args.limit, seed=args.seed)
+                                            steps=args.steps, guidance=args.guidance, limit=args.limit, seed=args.seed,
+                                            mouth_from_mean=False if args.sampled_mouth else None)
     except (CheckpointError, FileNotFoundError, ValueError) as exc:  # bad checkpoint or corpus
         log.error("eval: %s", exc)
         return 2
@@ -45,6 +46,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ablation", help="single-stream ablation checkpoint to compare against")
     p.add_argument("--steps", type=int, help="DDIM steps (default: the checkpoint's)")
     p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default: the checkpoint's)")
+    p.add_argument("--sampled-mouth", action="store_true",
+                   help="sample the model's jaw and mouth over all steps like the rest, instead of holding them "
+                        "at the first step's mean estimate (the default; docs/decisions/0006)")
     p.add_argument("--splits", nargs="+", default=list(HELD_OUT_SPLITS),
                    help="corpus splits to score (default: the held-out identities; 'val' to tune)")
     p.add_argument("--limit", type=int, help="evaluate only the first N held-out conversations")

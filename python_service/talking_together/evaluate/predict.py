@@ -36,7 +36,8 @@ def with_degraded_masks(samples: list[Sample], seed: int = 0, cfg: MaskNoiseConf
 
 
 def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128, prefix: int = 16,
-                  steps: int | None = None, guidance: float | None = None, seed: int = 0) -> list[np.ndarray]:
+                  steps: int | None = None, guidance: float | None = None, seed: int = 0,
+                  mouth_from_mean: bool | None = None) -> list[np.ndarray]:
     """Each conversation as windows of `window` frames advancing by window - prefix; windows at the
     same position in every conversation run as one batch. Noise is seeded by (seed, window position).
     Expression weights are clipped to [0, 1], as the streaming engine sends them."""
@@ -56,7 +57,7 @@ def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128
         given = torch.stack([outs[i][a : a + prefix].transpose(0, 1) for i in live]) if j else None
         motion = gen.sample(torch.stack([feats[i][a * MELS_PER_FRAME : b * MELS_PER_FRAME] for i in live]),
                             torch.stack([masks[i][a:b].T for i in live]), torch.stack([samples[i].layout for i in live]),
-                            prefix=given, steps=steps, guidance=guidance,
+                            prefix=given, steps=steps, guidance=guidance, mouth_from_mean=mouth_from_mean,
                             generator=torch.Generator().manual_seed(seed * 1_000_003 + j))  # (L, 2, W, 79)
         for row, i in enumerate(live):
             outs[i][a:b] = motion[row].transpose(0, 1).cpu()

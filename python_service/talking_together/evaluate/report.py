@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 MODEL, ABLATION, BASELINE = "model (dual-stream)", "single-stream ablation", "rule-based baseline"
 TRUTH, OTHER = "ground truth (floor)", "truth of another conversation"
+MODEL_SAMPLED = "model, mouth sampled"  # reference: the model without decision 0006's mean mouth
+REFERENCES = (MODEL_SAMPLED, TRUTH, OTHER)  # rows shown for scale, not contenders
 NOISY_F1 = "attribution-F1 noisy masks"
 # metric -> (higher is better, format)
 COLUMNS: dict[str, tuple[bool, str]] = {
@@ -48,20 +50,28 @@ def other_conversation(samples: list[Sample]) -> list[np.ndarray]:
 
 def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = None,
         splits: tuple[str, ...] = HELD_OUT_SPLITS, steps: int | None = None, guidance: float | None = None,
-        limit: int | None = None, seed: int = 0) -> tuple[dict[str, dict[str, float]], dict, list[Sample], dict]:
-    """-> (metrics per system, run info, the samples, predictions per system)."""
+        limit: int | None = None, seed: int = 0, mouth_from_mean: bool | None = None,
+        ) -> tuple[dict[str, dict[str, float]], dict, list[Sample], dict]:
+    """-> (metrics per system, run info, the samples, predictions per system). When the model holds
+    its mouth at the mean (the checkpoint's default, or mouth_from_mean), the model is also run with
+    the mouth sampled, as a reference row: what the choice costs and gains."""
     samples = load_samples(data, splits, limit)
     truths = [Truth(s.motion.numpy(), s.masks.numpy(), s.anchors, s.gaze_at_partner) for s in samples]
     preds: dict[str, list[np.ndarray]] = {}
     seconds: dict[str, float] = {}
     noisy = with_degraded_masks(samples, seed)
     noisy_preds: dict[str, list[np.ndarray]] = {}  # the same systems told who speaks by degraded masks
-    systems = [(MODEL, checkpoint)] + ([(ABLATION, ablation)] if ablation else [])
-    for name, path in systems:
-        gen = load_generator(path)
-        if name == MODEL:
-            diffusion_cfg = gen.diffusion_cfg  # the sampling defaults the report states
-        generate = functools.partial(predict_model, gen, window=128, prefix=16, steps=steps, guidance=guidance, seed=seed)
+    model = load_generator(checkpoint)
+    diffusion_cfg = model.diffusion_cfg  # the sampling defaults the report states
+    mouth_mean = diffusion_cfg.mouth_from_mean if mouth_from_mean is None else mouth_from_mean
+    systems = [(MODEL, model, mouth_mean)]  # (name, generator, mouth held at the mean)
+    if ablation:
+        systems.append((ABLATION, load_generator(ablation), mouth_mean))  # sampled as the model is
+    if mouth_mean:
+        systems.append((MODEL_SAMPLED, model, False))
+    for name, gen, mouth in systems:
+        generate = functools.partial(predict_model, gen, window=128, prefix=16, steps=steps, guidance=guidance,
+                                     seed=seed, mouth_from_mean=mouth)
         t0 = time.time()
         preds[name] = generate(samples)
         seconds[name] = time.time() - t0
@@ -76,8 +86,9 @@ def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = 
     floor = evaluate([t.motion for t in truths], truths, seed)
     floor["FD"], floor["P-FD"] = truth_halves_fd(truths)  # truth vs itself is 0; its two halves are the floor
     results[TRUTH] = floor
-    for name in results:  # the references take no masks: their score is unchanged
+    for name in results:  # the truth rows take no masks: their score is unchanged
         results[name][NOISY_F1] = attribution_f1(noisy_preds[name], truths) if name in noisy_preds else results[name]["attribution-F1"]
+    results = dict(sorted(results.items(), key=lambda row: row[0] in REFERENCES))  # contenders first
     noisy_masks_f1 = frame_f1(np.concatenate([s.masks.numpy() for s in noisy]), np.concatenate([t.masks for t in truths]))
     info = {
         "checkpoint": str(checkpoint), "ablation": str(ablation) if ablation else None, "data": str(data),
@@ -85,6 +96,7 @@ def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = 
         "hours": round(sum(s.num_frames for s in samples) / FPS / 3600, 3),
         "sample_steps": steps or diffusion_cfg.sample_steps,
         "guidance": diffusion_cfg.guidance if guidance is None else guidance, "seed": seed,
+        "mouth": "mean" if mouth_mean else "sampled",
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
         "noisy_masks_f1": round(noisy_masks_f1, 3),
     }
@@ -92,8 +104,8 @@ def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = 
 
 
 def markdown_table(results: dict[str, dict[str, float]]) -> str:
-    """Best real system per column in bold (the two truth rows are references, not contenders)."""
-    contenders = [n for n in results if n not in (TRUTH, OTHER)]
+    """Best real system per column in bold (reference rows are not contenders)."""
+    contenders = [n for n in results if n not in REFERENCES]
     lines = ["| system | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
     for name, r in results.items():
         cells = []
@@ -164,7 +176,9 @@ def write_report(results: dict[str, dict[str, float]], info: dict, samples: list
 
 Held-out conversations: {info['conversations']} ({info['hours']} h) from splits {', '.join(info['splits'])} of
 `{info['data']}`: identities never seen in training. DDIM steps {info['sample_steps']}, guidance
-{info['guidance']}, seed {info['seed']}. Every system gets the true speaker masks, except in the
+{info['guidance']}, seed {info['seed']}, mouth {info.get('mouth', 'sampled')} (decision 0006: the jaw and mouth
+weights keep the first step's estimate, the network's mean given audio and masks, while the rest
+is sampled over all steps). Every system gets the true speaker masks, except in the
 column "{NOISY_F1}", where every system gets the same degraded masks (below).
 Generation time (s): {', '.join(f'{k} {v}' for k, v in info['seconds'].items())}.
 
@@ -185,7 +199,9 @@ Generation time (s): {', '.join(f'{k} {v}' for k, v in info['seconds'].items())}
   0.2 s; seeded per conversation). Thresholded at 0.5 these masks alone score F1 {info['noisy_masks_f1']}.
   gaze-error-deg: angle between the gaze and the line to the partner's eyes, where the truth looks
   at the partner. layout-*: B's head as seen from A's seat, and the heads' relative yaw, against truth.
-- **References.** "{TRUTH}": the truth against itself (0 by construction), with FD/P-FD between
+- **References.** "{MODEL_SAMPLED}" (when the model holds its mouth): the same checkpoint with the
+  mouth sampled over all steps like the rest; closer in FD and SID to the truth, further from it in
+  MSE-LIP. "{TRUTH}": the truth against itself (0 by construction), with FD/P-FD between
   the even and odd conversations, the floor a perfect generator reaches on this set. "{OTHER}": real
   motion of a different conversation: chance level.
 """

@@ -2,12 +2,15 @@
 
 The network predicts x0 directly; the sampler turns an x0 prediction into the implied noise and
 steps deterministically (DDIM, eta = 0) down a short sub-sequence of the training steps.
+Some dimensions (the mouth, decision 0006) can be held at the first step's estimate: from pure
+noise that is the network's mean given the conditions, what lip sync wants, while the rest keeps
+being sampled.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -18,6 +21,7 @@ class DiffusionConfig:
     train_steps: int = 1000  # discrete noise levels seen in training
     sample_steps: int = 8  # DDIM steps at inference: few, for live use
     guidance: float = 1.0  # classifier-free guidance scale; 1 = conditional prediction only
+    mouth_from_mean: bool = True  # jaw and mouth held at the first step's estimate (decision 0006)
 
 
 class NoiseSchedule:
@@ -46,15 +50,24 @@ class DDIMSampler:
         self.timesteps = torch.linspace(schedule.train_steps - 1, 0, steps).round().long()  # descending
 
     @torch.no_grad()
-    def sample(self, predict_x0: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], noise: torch.Tensor) -> torch.Tensor:
-        """predict_x0(x_t, steps (B,)) -> x0; noise: the starting x_T (B, ...). Returns x0."""
+    def sample(self, predict_x0: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], noise: torch.Tensor,
+               hold: Sequence[int] | None = None) -> torch.Tensor:
+        """predict_x0(x_t, steps (B,)) -> x0; noise: the starting x_T (B, ...). Returns x0.
+
+        hold: indices on the last axis whose x0 stays the first step's estimate through every later
+        step but the last, which cleans them once more (with 2 steps, nothing changes)."""
         ab_all = self.schedule.alpha_bar.to(noise.device)
-        x = noise
+        x, held = noise, None
+        last = len(self.timesteps) - 1
         for i, t in enumerate(self.timesteps.tolist()):
             steps = torch.full((x.shape[0],), t, dtype=torch.long, device=x.device)
             x0 = predict_x0(x, steps)
-            if i == len(self.timesteps) - 1:
+            if i == last:
                 return x0  # the last step lands on clean data: alpha_bar = 1
+            if hold:
+                if held is None:
+                    held = x0[..., hold].clone()  # the estimate from (almost) pure noise: the conditional mean
+                x0[..., hold] = held
             ab, ab_prev = ab_all[t], ab_all[self.timesteps[i + 1]]
             eps = (x - ab.sqrt() * x0) / (1 - ab).sqrt()
             x = ab_prev.sqrt() * x0 + (1 - ab_prev).sqrt() * eps

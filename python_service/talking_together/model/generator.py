@@ -15,7 +15,7 @@ from torch import nn
 from talking_together.model.config import MELS_PER_FRAME, MOTION_DIM, ModelConfig
 from talking_together.model.diffusion import DDIMSampler, DiffusionConfig, NoiseSchedule
 from talking_together.model.eye_frame import eyes_from_partner_frame, eyes_to_partner_frame
-from talking_together.model.features import Normalizer
+from talking_together.model.features import LIP, Normalizer
 from talking_together.model.network import DualStreamDenoiser
 
 
@@ -62,13 +62,14 @@ class MotionGenerator(nn.Module):
     @torch.no_grad()
     def sample(self, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
                prefix: torch.Tensor | None = None, steps: int | None = None, guidance: float | None = None,
-               generator: torch.Generator | None = None) -> torch.Tensor:
+               generator: torch.Generator | None = None, mouth_from_mean: bool | None = None) -> torch.Tensor:
         """One window of both people's motion.
 
         audio (B, 4T, 160) raw features (`features.audio_features`); masks (B, 2, T) speaking
         probabilities of A and B; layout (B, 2, 6) (`features.layout_features` of the anchors);
         prefix (B, 2, K, 79) raw motion of the K frames that open this window (the previous window's
-        last frames), or None. Returns raw motion (B, 2, T, 79): `features.unpack_motion` splits it.
+        last frames), or None. steps, guidance, mouth_from_mean: None takes the checkpoint's
+        `DiffusionConfig`. Returns raw motion (B, 2, T, 79): `features.unpack_motion` splits it.
         """
         b, _, t = masks.shape
         if audio.shape[1] < t * MELS_PER_FRAME:
@@ -81,6 +82,7 @@ class MotionGenerator(nn.Module):
         full, pmask = self.prefix_inputs(given, b, t, dev)
         scale = self.diffusion_cfg.guidance if guidance is None else guidance
         sampler = DDIMSampler(self.schedule, steps or self.diffusion_cfg.sample_steps)
+        hold_mouth = self.diffusion_cfg.mouth_from_mean if mouth_from_mean is None else mouth_from_mean
 
         def predict_x0(x_t: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
             if scale == 1.0:
@@ -98,6 +100,6 @@ class MotionGenerator(nn.Module):
         noise = torch.randn(b, 2, t, MOTION_DIM, generator=generator, device="cpu").to(dev)
         was_training = self.training
         self.eval()
-        x0 = sampler.sample(predict_x0, noise)
+        x0 = sampler.sample(predict_x0, noise, hold=LIP if hold_mouth else None)
         self.train(was_training)
         return self.decode(x0, layout)
