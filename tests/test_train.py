@@ -185,6 +185,9 @@ def test_config_rejects_typos(tmp_path: Path) -> None:
     (tmp_path / "c.toml").write_text("[train]\nstepz = 3\n")
     with pytest.raises(ValueError, match="stepz"):
         Config.load(tmp_path / "c.toml")
+    (tmp_path / "bool.toml").write_text('[diffusion]\nmouth_from_mean = "no"\n')
+    with pytest.raises(ValueError, match="mouth_from_mean must be true or false"):
+        Config.load(tmp_path / "bool.toml")
     (tmp_path / "ok.toml").write_text(Config().to_toml())
     assert Config.load(tmp_path / "ok.toml") == Config()
 

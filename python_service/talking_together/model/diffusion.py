@@ -23,6 +23,10 @@ class DiffusionConfig:
     guidance: float = 1.0  # classifier-free guidance scale; 1 = conditional prediction only
     mouth_from_mean: bool = True  # jaw and mouth held at the first step's estimate (decision 0006)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.mouth_from_mean, bool):  # a TOML "no" would otherwise read as true
+            raise ValueError(f"[diffusion] mouth_from_mean must be true or false, got {self.mouth_from_mean!r}")
+
 
 class NoiseSchedule:
     """Cosine schedule (Nichol & Dhariwal 2021): alpha_bar(t) = cos^2(((t/T) + s)/(1 + s) * pi/2)."""
