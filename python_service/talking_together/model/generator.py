@@ -83,23 +83,29 @@ class MotionGenerator(nn.Module):
         scale = self.diffusion_cfg.guidance if guidance is None else guidance
         sampler = DDIMSampler(self.schedule, steps or self.diffusion_cfg.sample_steps)
         hold_mouth = self.diffusion_cfg.mouth_from_mean if mouth_from_mean is None else mouth_from_mean
+        was_training = self.training
+        self.eval()
+
+        # everything but the step is the same at every step: the audio encoder runs once per window
+        two = lambda x: torch.cat([x, x])
+        if scale == 1.0:
+            static = self.net.static_condition(audio, masks, layout)
+        else:  # conditional and unconditional (no audio, no layout) in one batch of 2B
+            drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(dev)
+            static = self.net.static_condition(two(audio), two(masks), two(layout), drop, drop)
 
         def predict_x0(x_t: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
             if scale == 1.0:
-                x0 = self.net(x_t, s, audio, masks, layout, full, pmask)
-            else:  # conditional and unconditional (no audio, no layout) in one batch of 2B
-                two = lambda x: torch.cat([x, x])
-                drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(dev)
+                x0 = self.net(x_t, s, audio, masks, layout, full, pmask, static=static)
+            else:
                 cond, uncond = self.net(two(x_t), two(s), two(audio), two(masks), two(layout), two(full), two(pmask),
-                                        drop, drop).chunk(2)
+                                        static=static).chunk(2)
                 x0 = uncond + scale * (cond - uncond)
             if k:
                 x0 = torch.cat([given, x0[:, :, k:]], 2)  # the prefix is known: keep it exactly
             return x0
 
         noise = torch.randn(b, 2, t, MOTION_DIM, generator=generator, device="cpu").to(dev)
-        was_training = self.training
-        self.eval()
         x0 = sampler.sample(predict_x0, noise, hold=LIP if hold_mouth else None)
         self.train(was_training)
         return self.decode(x0, layout)

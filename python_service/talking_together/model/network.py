@@ -143,43 +143,50 @@ class DualStreamDenoiser(nn.Module):
         self.out = nn.Sequential(nn.GroupNorm(groups(chans[0]), chans[0]), nn.SiLU(),
                                  nn.Conv1d(chans[0], MOTION_DIM, 3, padding=1))
 
-    def condition(self, steps: torch.Tensor, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
-                  drop_audio: torch.Tensor, drop_layout: torch.Tensor) -> torch.Tensor:
-        """-> (2B, d, T) per-stream, per-frame condition; inputs as in forward()."""
+    def padding(self, t: int) -> int:
+        """Frames to add so that T halves `levels` times."""
+        return (-t) % 2**self.cfg.levels
+
+    def static_condition(self, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
+                         drop_audio: torch.Tensor | None = None, drop_layout: torch.Tensor | None = None) -> torch.Tensor:
+        """-> (B, 2, Tp, d): the condition without the diffusion step, T padded for the U-Net. It is the
+        same at every sampling step, so the sampler computes it (and the audio encoder) once per window."""
         b, _, t = masks.shape
-        a = self.audio_proj(self.audio(audio))[:, :t]  # (B, T, d): one mix, shared by both streams
+        pad = self.padding(t)
+        masks, audio = F.pad(masks, (0, pad)), F.pad(audio, (0, 0, 0, pad * MELS_PER_FRAME))
+        no = torch.zeros(b, dtype=torch.bool, device=masks.device)
+        drop_audio = no if drop_audio is None else drop_audio
+        drop_layout = no if drop_layout is None else drop_layout
+        a = self.audio_proj(self.audio(audio))[:, : t + pad]  # (B, Tp, d): one mix, shared by both streams
         a = torch.where(drop_audio[:, None, None], self.null_audio.to(a), a)
         if not self.cfg.shared_layout:  # the ablation: own height only, no partner
             layout = torch.cat([torch.zeros_like(layout[..., :-1]), layout[..., -1:]], -1)
         lay = self.layout(layout)  # (B, 2, d)
         lay = torch.where(drop_layout[:, None, None], self.null_layout.to(lay), lay)
-        m = masks[..., None]  # (B, 2, T, 1)
-        role = m * self.e_speak + (1 - m) * self.e_listen  # (B, 2, T, d)
-        step = self.step(sinusoidal(steps, self.cfg.width))  # (B, d)
-        cond = a[:, None] + role + lay[:, :, None] + step[:, None, None]  # (B, 2, T, d)
-        return cond.transpose(0, 1).reshape(2 * b, t, -1).transpose(1, 2)  # (2B, d, T), rows [A; B]
+        m = masks[..., None]  # (B, 2, Tp, 1)
+        role = m * self.e_speak + (1 - m) * self.e_listen  # (B, 2, Tp, d)
+        return a[:, None] + role + lay[:, :, None]  # (B, 2, Tp, d)
 
     def forward(self, x_t: torch.Tensor, steps: torch.Tensor, audio: torch.Tensor, masks: torch.Tensor,
                 layout: torch.Tensor, prefix: torch.Tensor, prefix_mask: torch.Tensor,
-                drop_audio: torch.Tensor | None = None, drop_layout: torch.Tensor | None = None) -> torch.Tensor:
+                drop_audio: torch.Tensor | None = None, drop_layout: torch.Tensor | None = None,
+                static: torch.Tensor | None = None) -> torch.Tensor:
         """x_t (B, 2, T, 79) noisy normalised motion; steps (B,) diffusion steps; audio (B, 4T, 160)
         normalised features; masks (B, 2, T) speaking probability; layout (B, 2, 6); prefix (B, 2, T, 79)
         given motion (zero where not given); prefix_mask (B, T) 1 on given frames; drop_* (B,) bool
-        (guidance: replace that condition with its learned null). -> x0 prediction (B, 2, T, 79)."""
+        (guidance: replace that condition with its learned null); static: `static_condition` of these
+        inputs, when the caller keeps it across steps. -> x0 prediction (B, 2, T, 79)."""
         b, _, t, _ = x_t.shape
-        no = torch.zeros(b, dtype=torch.bool, device=x_t.device)
-        drop_audio = no if drop_audio is None else drop_audio
-        drop_layout = no if drop_layout is None else drop_layout
-        mult = 2**self.cfg.levels
-        pad = (-t) % mult  # the U-Net halves time `levels` times
+        if static is None:
+            static = self.static_condition(audio, masks, layout, drop_audio, drop_layout)
+        pad = self.padding(t)
         if pad:
-            x_t, prefix = F.pad(x_t, (0, 0, 0, pad)), F.pad(prefix, (0, 0, 0, pad))
-            masks, prefix_mask = F.pad(masks, (0, pad)), F.pad(prefix_mask, (0, pad))
-            audio = F.pad(audio, (0, 0, 0, pad * MELS_PER_FRAME))
+            x_t, prefix, prefix_mask = F.pad(x_t, (0, 0, 0, pad)), F.pad(prefix, (0, 0, 0, pad)), F.pad(prefix_mask, (0, pad))
         tp = t + pad
 
-        cond = self.condition(steps, audio, masks, layout, drop_audio, drop_layout)  # (2B, d, Tp)
         stream = lambda x: x.transpose(0, 1).reshape(2 * b, tp, -1).transpose(1, 2)  # (B, 2, Tp, c) -> (2B, c, Tp)
+        step = self.step(sinusoidal(steps, self.cfg.width))  # (B, d)
+        cond = stream(static + step[:, None, None])  # (2B, d, Tp), rows [A; B]
         pm = prefix_mask[:, None, :, None].expand(b, 2, tp, 1)
         h = self.inp(torch.cat([stream(x_t), stream(prefix), stream(pm), self.cond_cat(cond)], 1))
 
