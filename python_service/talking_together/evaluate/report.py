@@ -28,6 +28,9 @@ TRUTH, OTHER = "ground truth (floor)", "truth of another conversation"
 MODEL_SAMPLED = "model, mouth sampled"  # reference: the model without decision 0006's mean mouth
 REFERENCES = (MODEL_SAMPLED, TRUTH, OTHER)  # rows shown for scale, not contenders
 NOISY_F1 = "attribution-F1 noisy masks"
+MOUTH_TEXT = {"mean": "mouth from the mean (decision 0006: the jaw and mouth weights keep the first step's\n"
+                      "estimate, the network's mean given audio and masks, while the rest is sampled over all steps)",
+              "sampled": "mouth sampled over all steps like the rest"}
 # metric -> (higher is better, format)
 COLUMNS: dict[str, tuple[bool, str]] = {
     "FD": (False, "{:.2f}"), "P-FD": (False, "{:.2f}"), "MSE-FULL": (False, "{:.3f}"), "MSE-ROT": (False, "{:.3f}"),
@@ -176,9 +179,7 @@ def write_report(results: dict[str, dict[str, float]], info: dict, samples: list
 
 Held-out conversations: {info['conversations']} ({info['hours']} h) from splits {', '.join(info['splits'])} of
 `{info['data']}`: identities never seen in training. DDIM steps {info['sample_steps']}, guidance
-{info['guidance']}, seed {info['seed']}, mouth {info.get('mouth', 'sampled')} (decision 0006: the jaw and mouth
-weights keep the first step's estimate, the network's mean given audio and masks, while the rest
-is sampled over all steps). Every system gets the true speaker masks, except in the
+{info['guidance']}, seed {info['seed']}, {MOUTH_TEXT[info['mouth']]}. Every system gets the true speaker masks, except in the
 column "{NOISY_F1}", where every system gets the same degraded masks (below).
 Generation time (s): {', '.join(f'{k} {v}' for k, v in info['seconds'].items())}.
 
