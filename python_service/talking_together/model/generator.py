@@ -86,20 +86,20 @@ class MotionGenerator(nn.Module):
         was_training = self.training
         self.eval()
 
-        # everything but the step is the same at every step: the audio encoder runs once per window
+        # conditions, prefix and the step-free condition (audio encoder included) are the same at every step
         two = lambda x: torch.cat([x, x])
-        if scale == 1.0:
-            static = self.net.static_condition(audio, masks, layout)
-        else:  # conditional and unconditional (no audio, no layout) in one batch of 2B
+        inputs = (audio, masks, layout, full, pmask)
+        drop = None
+        if scale != 1.0:  # conditional and unconditional (no audio, no layout) in one batch of 2B
+            inputs = tuple(two(x) for x in inputs)
             drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(dev)
-            static = self.net.static_condition(two(audio), two(masks), two(layout), drop, drop)
+        static = self.net.static_condition(*inputs[:3], drop, drop)
 
         def predict_x0(x_t: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
             if scale == 1.0:
-                x0 = self.net(x_t, s, audio, masks, layout, full, pmask, static=static)
+                x0 = self.net(x_t, s, *inputs, static=static)
             else:
-                cond, uncond = self.net(two(x_t), two(s), two(audio), two(masks), two(layout), two(full), two(pmask),
-                                        static=static).chunk(2)
+                cond, uncond = self.net(two(x_t), two(s), *inputs, static=static).chunk(2)
                 x0 = uncond + scale * (cond - uncond)
             if k:
                 x0 = torch.cat([given, x0[:, :, k:]], 2)  # the prefix is known: keep it exactly
