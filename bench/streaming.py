@@ -25,6 +25,7 @@ import time
 import numpy as np
 import torch
 
+from talking_together.activity import make_activity
 from talking_together.animators.baseline import BaselineAnimator
 from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, WindowBatcher
 from talking_together.audio import AudioBlock
@@ -93,7 +94,7 @@ def quality(generator: torch.nn.Module, data: str, limit: int) -> None:
         for s in samples:
             layout = Layout(anchors=tuple(Anchor(position=a[:3], yaw_rad=float(a[3])) for a in s.anchors))
             channels = s.audio.shape[0]
-            animator = DiffusionAnimator(layout, channels, batcher, cfg, room_activity=OracleActivity(s.masks.numpy(), channels))
+            animator = DiffusionAnimator(layout, channels, batcher, OracleActivity(s.masks.numpy(), channels), cfg)
             preds.append(predict_streaming(animator, s))
         row(f"streamed hop {hop} look {lookahead} steps {steps}", preds)
 
@@ -104,7 +105,7 @@ def rooms_throughput(generator: torch.nn.Module, cfg: StreamingConfig, audio: np
     layout = resolve_layout()
 
     def room() -> None:
-        animator = DiffusionAnimator(layout, 1, batcher, cfg)
+        animator = DiffusionAnimator(layout, 1, batcher, make_activity(None, 1), cfg)
         for begin in range(0, len(audio), SAMPLES_PER_FRAME):
             animator.push(AudioBlock(audio[begin : begin + SAMPLES_PER_FRAME], 0))
 
@@ -135,14 +136,14 @@ def main() -> None:
     audio = demo_dialogue().audio[: int(args.seconds * SAMPLE_RATE), None].astype(np.float32)
     print(f"device: {device_name}; model {args.checkpoint} ({params:.2f} M parameters); audio {len(audio) / SAMPLE_RATE:.1f} s")
 
-    baseline_rtf = rtf(BaselineAnimator(resolve_layout(), 1), audio)
+    baseline_rtf = rtf(BaselineAnimator(resolve_layout(), 1, make_activity(None, 1)), audio)
     print(f"baseline animator RTF {baseline_rtf:.3f} (reference for the ratios)")
     print(f"{'hop':>4} {'look':>4} {'steps':>5} {'RTF':>7} {'x baseline':>10} {'p50 ms':>7} {'p95 ms':>7}")
     for hop, lookahead, steps in SETTINGS:
         cfg = StreamingConfig(hop_frames=hop, lookahead_frames=lookahead, steps=steps)
         batcher = batcher_for(generator, cfg)
-        r = rtf(DiffusionAnimator(resolve_layout(), 1, batcher, cfg), audio)
-        lat = realtime_latency_ms(DiffusionAnimator(resolve_layout(), 1, batcher, cfg), audio)
+        r = rtf(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
+        lat = realtime_latency_ms(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
         p50, p95 = np.percentile(lat, [50, 95])
         print(f"{hop:4d} {lookahead:4d} {steps:5d} {r:7.3f} {r / baseline_rtf:10.1f} {p50:7.1f} {p95:7.1f}")
 

@@ -17,7 +17,7 @@ import numpy as np
 from calibration.mics import PRESETS
 from calibration.rigid import RigidTransform, is_rigid, yaw_matrix
 from talking_together.activity.doa import azimuth_elevation, unit_vector
-from talking_together.activity.profiles import VoiceProfile
+from talking_together.activity.voices import EMBEDDING_DIM, ENCODER_NAME, VoiceProfile
 
 FORMAT = "talking_together.calibration"
 VERSION = 1
@@ -120,8 +120,8 @@ class Calibration:
                         "source": s.doa.source,
                     },
                     "voice_profile": None if s.voice_profile is None else {
-                        "mean": s.voice_profile.mean.tolist(),
-                        "var": s.voice_profile.var.tolist(),
+                        "encoder": s.voice_profile.encoder,
+                        "embedding": s.voice_profile.embedding.tolist(),
                         "seconds": s.voice_profile.seconds,
                     },
                 }
@@ -211,11 +211,17 @@ def _mic_array(value: Any, path: str) -> MicArray:
 def _profile(value: Any, path: str) -> VoiceProfile | None:
     if value is None:
         return None
-    mean = _array(_require(value, "mean", path), (None,), f"{path}.mean")
-    var = _array(_require(value, "var", path), (len(mean),), f"{path}.var")
-    if (var <= 0).any():
-        raise CalibrationError(f"{path}.var", "variances must be positive")
-    return VoiceProfile(mean, var, _number(_require(value, "seconds", path), f"{path}.seconds"))
+    if isinstance(value, dict) and "mean" in value:
+        raise CalibrationError(path, "an MFCC profile from an older build: enrol the voice again "
+                                     "(`talking-together calibrate enroll`)")
+    encoder = _require(value, "encoder", path)
+    if encoder != ENCODER_NAME:
+        raise CalibrationError(f"{path}.encoder", f"expected {ENCODER_NAME!r}, got {encoder!r}: enrol the voice again")
+    embedding = _array(_require(value, "embedding", path), (EMBEDDING_DIM,), f"{path}.embedding")
+    norm = float(np.linalg.norm(embedding))
+    if not 0.99 < norm < 1.01:
+        raise CalibrationError(f"{path}.embedding", f"must be a unit vector, its norm is {norm:.3f}")
+    return VoiceProfile(embedding, _number(_require(value, "seconds", path), f"{path}.seconds"), encoder)
 
 
 def calibration_from_dict(data: Any) -> Calibration:
@@ -236,9 +242,6 @@ def calibration_from_dict(data: Any) -> Calibration:
     if latency is not None and _number(latency, "audio_latency_ms") < 0:
         raise CalibrationError("audio_latency_ms", f"must be >= 0, got {latency}")
     parsed_seats = (_seat(seats[0], 0, "seats[0]"), _seat(seats[1], 1, "seats[1]"))
-    profiles = [s.voice_profile for s in parsed_seats]
-    if None not in profiles and len(profiles[0].mean) != len(profiles[1].mean):
-        raise CalibrationError("seats[1].voice_profile.mean", "both profiles must have one dimension")
     return Calibration(
         id=cal_id,
         room_to_stage=_rigid(_require(data, "room_to_stage", ""), "room_to_stage"),

@@ -103,8 +103,12 @@ BAD_FILES = [
     (_set(["mic_array", "preset"], "no-such-array"), "mic_array.preset", "unknown preset"),
     (_set(["mic_array", "positions"], [[0, 0, 0], [0.1, 0, 0]]), "mic_array.positions", "1 microphones"),
     (_set(["seats", 1, "doa", "source"], "guess"), "seats[1].doa.source", "geometry"),
-    (_set(["seats", 0, "voice_profile"], {"mean": [0.0], "var": [-1.0], "seconds": 2}),
-     "seats[0].voice_profile.var", "positive"),
+    (_set(["seats", 0, "voice_profile"], {"mean": [0.0], "var": [1.0], "seconds": 2}),
+     "seats[0].voice_profile", "enrol the voice again"),
+    (_set(["seats", 0, "voice_profile"], {"encoder": "resemblyzer-ge2e-256", "embedding": [0.5] * 256, "seconds": 2}),
+     "seats[0].voice_profile.embedding", "unit vector"),
+    (_set(["seats", 1, "voice_profile"], {"encoder": "resemblyzer-ge2e-256", "embedding": [1.0] * 3, "seconds": 2}),
+     "seats[1].voice_profile.embedding", "a list of 256"),
     (_set(["audio_latency_ms"], -3), "audio_latency_ms", ">= 0"),
 ]
 

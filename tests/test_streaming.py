@@ -15,6 +15,7 @@ import pytest
 import soundfile as sf
 import torch
 
+from talking_together.activity import EnergyActivity
 from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, Window, WindowBatcher
 from talking_together.audio import AudioBlock
 from talking_together.contract import FPS, SAMPLE_RATE
@@ -56,7 +57,7 @@ def clip(dialogue_wav: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_engine(generator: MotionGenerator, audio: np.ndarray, chunk: int, seed: int = 0) -> list:
     batcher = WindowBatcher(generator, CONFIG.steps, CONFIG.guidance, CONFIG.max_batch, CONFIG.max_wait_ms, seed=seed)
-    animator = DiffusionAnimator(resolve_layout(), 1, batcher, CONFIG)
+    animator = DiffusionAnimator(resolve_layout(), 1, batcher, EnergyActivity(1), CONFIG)
     frames = []
     for begin in range(0, len(audio), chunk):
         block = audio[begin : begin + chunk, None]
@@ -98,7 +99,7 @@ def test_rooms_are_batched_into_one_forward_pass(generator: MotionGenerator) -> 
     results: list[int] = []
 
     def room() -> None:
-        animator = DiffusionAnimator(resolve_layout(), 1, batcher, CONFIG)
+        animator = DiffusionAnimator(resolve_layout(), 1, batcher, EnergyActivity(1), CONFIG)
         results.append(len(animator.push(AudioBlock(audio, 0))))
 
     threads = [threading.Thread(target=room) for _ in range(6)]
@@ -149,7 +150,7 @@ def test_no_seams_at_hop_boundaries_on_held_out_data(held_out: dict) -> None:
     batcher = WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms)
     layout = Layout(anchors=tuple(Anchor(position=a[:3].astype(float), yaw_rad=float(a[3])) for a in held_out["anchors"]))
     channels = held_out["audio"].shape[0]
-    animator = DiffusionAnimator(layout, channels, batcher, cfg, room_activity=OracleActivity(held_out["masks"], channels))
+    animator = DiffusionAnimator(layout, channels, batcher, OracleActivity(held_out["masks"], channels), cfg)
     audio = (held_out["audio"].T.astype(np.float32) / 32768).copy()
     frames = animator.push(AudioBlock(audio, 0)) + animator.flush()
     assert len(frames) == len(held_out["masks"])

@@ -1,7 +1,9 @@
 """Online speaker activity, the paper's masks: pA and pB per 25 fps frame from the room audio.
 
-A mic array finds who speaks by direction (GCC-PHAT toward the calibrated seats); a mono
-mic by voice (enrolled MFCC profiles); without a calibration only an energy VAD remains.
+The one place that decides who speaks; every animator takes a `SpeakerActivity` from
+`make_activity`. A calibrated mic array finds who speaks by direction (SRP-PHAT toward the
+seats); otherwise the voice decides: a neural VAD, and GE2E speaker embeddings clustered
+online into two people, seeded by enrolled voices when the calibration has them.
 """
 
 from __future__ import annotations
@@ -11,13 +13,10 @@ from typing import TYPE_CHECKING
 
 from talking_together.activity.base import FrameStft, Framer, SpeakerActivity, StftConfig, frame_f1
 from talking_together.activity.doa import DoaActivity, DoaActivityConfig, srp_phat_azimuth
-from talking_together.activity.profiles import (
-    ProfileActivity,
-    ProfileActivityConfig,
-    VoiceProfile,
-    enroll_profile,
-)
-from talking_together.activity.vad import EnergyActivity, EnergyVad, EnergyVadConfig
+from talking_together.activity.embedding import EmbeddingActivity, EmbeddingActivityConfig
+from talking_together.activity.pitch import PitchActivity, PitchActivityConfig
+from talking_together.activity.vad import EnergyActivity, EnergyVad, EnergyVadConfig, NeuralVad, NeuralVadConfig
+from talking_together.activity.voices import VoiceProfile, enroll_profile
 
 if TYPE_CHECKING:
     from calibration import Calibration
@@ -28,41 +27,41 @@ log = logging.getLogger(__name__)
 def make_activity(calibration: Calibration | None, channels: int) -> SpeakerActivity:
     """The best estimator this room supports for `channels`-channel audio.
 
-    Multichannel audio needs the calibration's array (same channel count, same order);
-    mono audio needs enrolled voice profiles. Anything less falls back to the energy VAD,
-    which says that someone speaks but not who.
+    Multichannel audio with a calibration needs its array (same channel count, same order).
+    Everything else is told apart by voice: enrolled voices seed the two people when the
+    calibration has both, and without them the first voice heard is A.
     """
-    if calibration is None:
-        log.warning("no calibration: speaker activity is the energy VAD for both people")
-        return EnergyActivity(channels)
-    if channels >= 2:
+    if calibration is not None and channels >= 2:
         mics = calibration.mic_array.positions
         if len(mics) != channels:
             raise ValueError(
                 f"calibration {calibration.id!r} describes {len(mics)} microphones "
                 f"(mic_array.positions) but the audio has {channels} channels"
             )
-        log.info("speaker activity: direction of arrival, %d mics, calibration %s", channels,
-                 calibration.id)
+        log.info("speaker activity: direction of arrival, %d mics, calibration %s", channels, calibration.id)
         return DoaActivity(mics, calibration.seat_directions())
-    if calibration.voice_profiles is None:
-        log.warning("mono audio and no voice profiles in calibration %r (run `calibrate enroll`): "
-                    "speaker activity is the energy VAD for both people", calibration.id)
-        return EnergyActivity(channels)
-    log.info("speaker activity: voice profiles, calibration %s", calibration.id)
-    return ProfileActivity(calibration.voice_profiles, channels)
+    enrolled = calibration.voice_profiles if calibration is not None else None
+    if enrolled is not None:
+        log.info("speaker activity: voices enrolled in calibration %s", calibration.id)
+    else:
+        log.info("speaker activity: voice embeddings, nobody enrolled (the first voice heard is A)")
+    return EmbeddingActivity(channels, enrolled)
 
 
 __all__ = [
     "DoaActivity",
     "DoaActivityConfig",
+    "EmbeddingActivity",
+    "EmbeddingActivityConfig",
     "EnergyActivity",
     "EnergyVad",
     "EnergyVadConfig",
     "FrameStft",
     "Framer",
-    "ProfileActivity",
-    "ProfileActivityConfig",
+    "NeuralVad",
+    "NeuralVadConfig",
+    "PitchActivity",
+    "PitchActivityConfig",
     "SpeakerActivity",
     "StftConfig",
     "VoiceProfile",

@@ -1,10 +1,17 @@
-"""Energy voice activity: is anyone speaking? The baseline, and the gate of every other estimator."""
+"""Voice activity: is anyone speaking? One home for both detectors.
+
+`NeuralVad` (Silero VAD, trained on real speech in many languages and noises) decides speech for
+real voices; `EnergyVad`, speech as energy over a tracked noise floor, needs no model and gates
+the direction-of-arrival estimator, whose cue is the sound's direction, not its voice.
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from talking_together.activity.base import Framer
 from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
@@ -25,6 +32,7 @@ class EnergyVad:
     def __init__(self, cfg: EnergyVadConfig = EnergyVadConfig()) -> None:
         self.cfg = cfg
         self.floor_db: float | None = None
+        self.level_db = 0.0  # the last frame's energy above the floor: the baseline's jaw opening
         self._recent: list[float] = []
 
     def step(self, frame: np.ndarray) -> float:
@@ -33,7 +41,8 @@ class EnergyVad:
         energy_db = max(energy_db, self.cfg.min_db)
         rise = self.cfg.floor_rise_db_per_s * SAMPLES_PER_FRAME / SAMPLE_RATE
         self.floor_db = energy_db if self.floor_db is None else min(energy_db, self.floor_db + rise)
-        p = 1.0 / (1.0 + np.exp(-(energy_db - self.floor_db - self.cfg.margin_db) / self.cfg.slope_db))
+        self.level_db = energy_db - self.floor_db
+        p = 1.0 / (1.0 + np.exp(-(self.level_db - self.cfg.margin_db) / self.cfg.slope_db))
         self._recent = (self._recent + [p])[-(self.cfg.hangover_frames + 1) :]
         return float(max(self._recent))
 
@@ -49,3 +58,51 @@ class EnergyActivity:
     def push(self, audio: np.ndarray) -> np.ndarray:
         p = np.array([self.vad.step(f) for f in self.framer.push(audio)], np.float32)
         return np.repeat(p[:, None], 2, axis=1)
+
+
+@dataclass(frozen=True)
+class NeuralVadConfig:
+    hangover_frames: int = 3  # keep p up 120 ms after speech: a stop consonant is not a pause
+
+
+@functools.cache
+def _silero_jit_path() -> str:
+    """The JIT file inside the silero-vad wheel: no download, ever."""
+    threads = torch.get_num_threads()
+    from silero_vad.model import load_silero_vad  # noqa: F401  (importing it sets torch threads to 1)
+
+    torch.set_num_threads(threads)  # ... which would slow every other model in this process
+    from importlib import resources
+
+    return str(resources.files("silero_vad.data").joinpath("silero_vad.jit"))
+
+
+class NeuralVad:
+    """Per-frame speech probability from Silero VAD, streamed causally in its 32 ms chunks.
+
+    Silero keeps its own recurrent state, so each stream needs its own instance.
+    """
+
+    CHUNK = 512  # samples at 16 kHz: the only size the 16 kHz model takes
+
+    def __init__(self, cfg: NeuralVadConfig = NeuralVadConfig()) -> None:
+        self.cfg = cfg
+        self.model = torch.jit.load(_silero_jit_path(), map_location="cpu").eval()
+        self._pending = np.zeros(0, np.float32)
+        self._last = 0.0
+        self._recent: list[float] = []
+
+    def step(self, frame: np.ndarray) -> float:
+        """(640,) or (640, C) samples -> probability that someone speaks in this frame."""
+        mono = frame.mean(axis=1) if frame.ndim == 2 else frame
+        self._pending = np.concatenate([self._pending, mono.astype(np.float32)])
+        k = len(self._pending) // self.CHUNK
+        chunks, self._pending = self._pending[: k * self.CHUNK], self._pending[k * self.CHUNK :]
+        probs = [self._last]
+        with torch.inference_mode():
+            for chunk in chunks.reshape(k, self.CHUNK):
+                probs.append(float(self.model(torch.from_numpy(chunk), SAMPLE_RATE)))
+        self._last = probs[-1]
+        p = max(probs[1:]) if k else self._last  # a 640-sample frame completes one or two chunks
+        self._recent = (self._recent + [p])[-(self.cfg.hangover_frames + 1) :]
+        return float(max(self._recent))

@@ -38,21 +38,21 @@ def make_animator(
     name: str,
     layout: Layout,
     channels: int,
+    activity: SpeakerActivity,
     seed: int = 0,
-    room_activity: SpeakerActivity | None = None,
     checkpoint: str | None = None,
 ) -> Animator:
-    """`room_activity` comes from a calibrated room (direction of arrival or enrolled voices).
+    """`activity` says who speaks (`talking_together.activity.make_activity`).
 
     Raises UnknownAnimatorError, or the model's CheckpointError when `diffusion` cannot load.
     """
     if name == "baseline":
         from talking_together.animators.baseline import BaselineAnimator
 
-        return BaselineAnimator(layout, channels, seed=seed, room_activity=room_activity)
+        return BaselineAnimator(layout, channels, activity, seed=seed)
     if name == "diffusion":
         from talking_together.animators.diffusion import DiffusionAnimator, shared_batcher
 
-        return DiffusionAnimator(layout, channels, shared_batcher(checkpoint), room_activity=room_activity)
+        return DiffusionAnimator(layout, channels, shared_batcher(checkpoint), activity)
     choices = ", ".join(n for n in ANIMATOR_NAMES if n != "auto")
     raise UnknownAnimatorError(f"unknown animator {name!r}: choose one of {choices}")

@@ -67,13 +67,13 @@ class Dialogue:
     """A two-person dialogue at 16 kHz with its ground truth at 25 fps."""
 
     audio: np.ndarray  # (n,) float32 mix, n a whole number of frames
-    sources: np.ndarray  # (2, n) float32 dry tracks; audio == sources.sum(0)
+    sources: np.ndarray  # (2, n) float32 dry tracks; audio == sources.sum(0) unless recorded in a room
     masks: np.ndarray  # (frames, 2) float32 in {0, 1}: speaker's phoneme sounds in that frame
     turns: list[tuple[int, float, float, str]]  # (speaker, start_s, end_s, text), by start
     turn_kinds: list[str]  # aligned with `turns`: see Placed.kind
     phonemes: tuple[list[tuple[str, float, float]], ...]  # per speaker, absolute seconds
     stress: tuple[list[int], ...]  # per speaker, aligned with `phonemes`
-    voices: tuple[Voice, Voice]
+    voices: tuple[Voice | str, Voice | str]  # espeak voices, or names of others ("librispeech:103")
 
     @property
     def duration_s(self) -> float:
@@ -94,7 +94,7 @@ def phoneme_masks(phonemes: Sequence[Sequence[tuple[str, float, float]]], num_fr
     return masks
 
 
-def assemble(placed: Sequence[Placed], voices: tuple[Voice, Voice]) -> Dialogue:
+def assemble(placed: Sequence[Placed], voices: tuple[Voice | str, Voice | str]) -> Dialogue:
     """Mix placed utterances (overlaps allowed) into a Dialogue with LEAD_S/TAIL_S of silence."""
     offset = LEAD_S - min(p.start_s for p in placed)
     starts = []  # sample index where each utterance's audio begins
@@ -170,7 +170,7 @@ def write_wav(dialogue: Dialogue, path: str | Path) -> Path:
         "fps": FPS,
         "duration_s": dialogue.duration_s,
         "num_frames": dialogue.num_frames,
-        "voices": [asdict(v) for v in dialogue.voices],
+        "voices": [asdict(v) if isinstance(v, Voice) else v for v in dialogue.voices],
         "turns": [
             {"speaker": s, "start_s": round(a, 4), "end_s": round(b, 4), "text": text, "kind": k}
             for (s, a, b, text), k in zip(dialogue.turns, dialogue.turn_kinds)

@@ -84,8 +84,7 @@ def predict_baseline(s: Sample, seed: int = 0) -> np.ndarray:
     """The rule-based animator over the room audio, told who speaks by the same masks as the model."""
     anchors = tuple(Anchor(position=a[:3], yaw_rad=float(a[3])) for a in s.anchors)
     channels = s.audio.shape[0]
-    animator = BaselineAnimator(Layout(anchors=anchors), channels, seed=seed,
-                                room_activity=OracleActivity(s.masks.numpy(), channels))
+    animator = BaselineAnimator(Layout(anchors=anchors), channels, OracleActivity(s.masks.numpy(), channels), seed=seed)
     frames = animator.push(AudioBlock((s.audio.T.astype(np.float32) / 32768.0).copy(), 0))
     return frames_to_motion(frames)[: s.num_frames]
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
+from talking_together.geometry import Anchor
 from talking_together.layout.layout import Layout, LayoutError, Posture, Relation, build_layout
 from talking_together.layout.parser import parse_layout_prompt, vocabulary
 from talking_together.layout.presets import DEFAULT_PRESET, PRESETS
 
-__all__ = ["DEFAULT_PRESET", "PRESETS", "Layout", "LayoutError", "Posture", "Relation", "build_layout", "parse_layout_prompt", "resolve_layout", "vocabulary"]
+if TYPE_CHECKING:
+    from calibration import Calibration
+
+__all__ = ["DEFAULT_PRESET", "PRESETS", "Layout", "LayoutError", "Posture", "Relation", "build_layout", "calibrated_layout",
+           "parse_layout_prompt", "resolve_layout", "vocabulary"]
+log = logging.getLogger(__name__)
 
 
 def resolve_layout(prompt: str | None = None, preset: str | None = None, layout: Layout | None = None) -> Layout:
@@ -24,3 +33,12 @@ def resolve_layout(prompt: str | None = None, preset: str | None = None, layout:
     if name not in PRESETS:
         raise LayoutError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
     return PRESETS[name].build(name)
+
+
+def calibrated_layout(calibration: Calibration | None, requested: Layout) -> Layout:
+    """A calibrated room's measured seats beat any requested layout."""
+    if calibration is None:
+        return requested
+    log.info("layout %r replaced by the seats of calibration %s", requested.description, calibration.id)
+    anchors = tuple(Anchor(position=pos, yaw_rad=yaw) for pos, yaw in calibration.layout_anchors())
+    return Layout(anchors=anchors, description=f"calibration {calibration.id}")

@@ -18,12 +18,11 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from calibration import Calibration, load_calibration
-from talking_together.activity import EnergyActivity, SpeakerActivity, make_activity
+from calibration import load_calibration
+from talking_together.activity import make_activity
 from talking_together.animators.registry import make_animator, resolve_animator_name
 from talking_together.audio.sources import FileSource, open_source
-from talking_together.geometry import Anchor
-from talking_together.layout import Layout, resolve_layout
+from talking_together.layout import calibrated_layout, resolve_layout
 from talking_together.replay.recorder import record_room
 from talking_together.replay.recording import RecordingWriter
 from talking_together.service.config import ServerConfig
@@ -31,19 +30,6 @@ from talking_together.service.room import RoomSession
 from talking_together.service.servicer import SERVICE_NAME, TalkingTogetherService
 
 log = logging.getLogger(__name__)
-
-
-def room_conditions(calibration: Calibration | None, channels: int, layout_prompt: str | None) -> tuple[Layout, SpeakerActivity | None]:
-    """The room's layout and speaker-activity model: measured seats and voices beat a prompt."""
-    if calibration is None:
-        return resolve_layout(prompt=layout_prompt), None
-    if layout_prompt:
-        log.warning("--layout %r ignored: calibration %s gives the real seats", layout_prompt, calibration.id)
-    anchors = tuple(Anchor(position=pos, yaw_rad=yaw) for pos, yaw in calibration.layout_anchors())
-    layout = resolve_layout(layout=Layout(anchors=anchors, description=f"calibration {calibration.id}"))
-    activity = make_activity(calibration, channels)
-    # The energy VAD knows that someone speaks, not who; the baseline's own voice clustering does better.
-    return layout, None if isinstance(activity, EnergyActivity) else activity
 
 
 @dataclass
@@ -59,14 +45,13 @@ class Running:
 async def start_server(config: ServerConfig) -> Running:
     """Build, bind and start; the room session (if any) starts capturing at once."""
     config = replace(config, animator=resolve_animator_name(config.animator, config.checkpoint))
+    calibration = load_calibration(config.calibration) if config.calibration else None  # checked at start, always
     room = None
     if config.source:
         source = open_source(config.source, realtime=True, loop=config.loop_source)
-        calibration = load_calibration(config.calibration) if config.calibration else None
-        layout, room_activity = room_conditions(calibration, source.channels, config.layout_prompt)
-        animator = make_animator(
-            config.animator, layout, source.channels, seed=config.seed, room_activity=room_activity, checkpoint=config.checkpoint
-        )
+        layout = calibrated_layout(calibration, resolve_layout(prompt=config.layout_prompt))
+        activity = make_activity(calibration, source.channels)
+        animator = make_animator(config.animator, layout, source.channels, activity, seed=config.seed, checkpoint=config.checkpoint)
         room = RoomSession(
             source,
             animator,
@@ -78,7 +63,7 @@ async def start_server(config: ServerConfig) -> Running:
     elif config.record:
         raise ValueError("--record records the room session: add --source mic|FILE")
 
-    running = await serve(TalkingTogetherService(config, room), config)
+    running = await serve(TalkingTogetherService(config, room, calibration), config)
     if room:
         running.recorder = record_room(config.record, room, config) if config.record else None
         running.room_task = asyncio.create_task(room.run(), name="room-session")

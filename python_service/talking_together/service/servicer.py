@@ -16,12 +16,14 @@ from collections.abc import AsyncIterator
 
 import grpc
 
+from calibration import Calibration
 from talking_together import __version__
+from talking_together.activity import make_activity
 from talking_together.animators.registry import UnknownAnimatorError, make_animator
 from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.decode import AudioFormatError, ClientAudioDecoder
 from talking_together.contract import ARKIT_BLENDSHAPES, FPS, JOINT_NAMES, SAMPLE_RATE, SCHEMA_VERSION
-from talking_together.layout import LayoutError
+from talking_together.layout import LayoutError, calibrated_layout
 from talking_together.model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError
 from talking_together.service.config import ServerConfig
 from talking_together.service.convert import declared_format_from_proto, emitted, layout_from_proto, server_header
@@ -49,10 +51,12 @@ def safe_deserializer(message_type: type) -> callable:
 
 
 class TalkingTogetherService:
-    def __init__(self, config: ServerConfig, room: RoomSession | None = None) -> None:
+    def __init__(self, config: ServerConfig, room: RoomSession | None = None, calibration: Calibration | None = None) -> None:
+        """`calibration` (serve --calibration) gives every session the room's seats and voices."""
         self.config = config
         self.limits = config.limits
         self.room = room
+        self.calibration = calibration
         self.active_sessions = 0
 
     # ------------------------------------------------------------------ Animate
@@ -86,17 +90,19 @@ class TalkingTogetherService:
         header = header.header
         try:
             decoder = ClientAudioDecoder(declared_format_from_proto(header.audio_format), self.limits.audio_format)
-            layout = layout_from_proto(header.layout)
+            layout = calibrated_layout(self.calibration, layout_from_proto(header.layout))
+            channels = header.audio_format.channel_count
             animator_name = header.options.animator or self.config.animator
             animator = make_animator(
-                animator_name, layout, header.audio_format.channel_count, seed=header.options.seed or self.config.seed, checkpoint=self.config.checkpoint
+                animator_name, layout, channels, make_activity(self.calibration, channels),
+                seed=header.options.seed or self.config.seed, checkpoint=self.config.checkpoint,
             )
         except (AudioFormatError, LayoutError, UnknownAnimatorError, ValueError) as exc:
             await context.abort(invalid, str(exc))
         except CheckpointError as exc:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"this server cannot run the {animator_name!r} animator: {exc}")
         log.info("session %s from %s: %s, layout %r, animator %s", session_id, context.peer(), decoder.declared, layout.description, animator.name)
-        yield server_header(session_id, layout, animator.name, header.audio_format)
+        yield server_header(session_id, layout, animator.name, header.audio_format, calibration_id=self.calibration.id if self.calibration else "")
 
         audio_seconds, frame_count = 0.0, 0
         async for request in requests:

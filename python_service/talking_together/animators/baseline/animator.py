@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from talking_together.activity import EnergyVad, SpeakerActivity
 from talking_together.animators.base import Animator, participant_state
-from talking_together.animators.baseline.activity import VoiceActivity
 from talking_together.animators.baseline.behaviour import Behaviour
 from talking_together.animators.baseline.config import BaselineConfig
 from talking_together.animators.baseline.mouth import Mouth, spectral_shape
-from talking_together.activity import SpeakerActivity
 from talking_together.audio.ring import RingBuffer
-from talking_together.contract import FPS, NUM_PARTICIPANTS, AnimationFrame
+from talking_together.contract import NUM_PARTICIPANTS, AnimationFrame
 from talking_together.geometry import DEFAULT_HEAD, HeadGeometry, compose_head_world, eye_midpoint_world, quat_conjugate, quat_rotate
 from talking_together.layout import Layout
 
 
 class BaselineAnimator(Animator):
-    """Causal and cheap: every output is computed from this frame's audio and the layout."""
+    """Causal and cheap: every output is computed from this frame's audio, who speaks, and the layout."""
 
     name = "baseline"
 
@@ -25,18 +24,17 @@ class BaselineAnimator(Animator):
         self,
         layout: Layout,
         channels: int,
+        activity: SpeakerActivity,
         seed: int = 0,
         config: BaselineConfig = BaselineConfig(),
         geometry: HeadGeometry = DEFAULT_HEAD,
-        room_activity: SpeakerActivity | None = None,
     ) -> None:
-        """`room_activity`, from a calibrated room, replaces the baseline's own voice attribution."""
+        """`activity` (from `talking_together.activity.make_activity`) says who speaks."""
         super().__init__(channels)
         self.layout, self.config, self.geometry = layout, config, geometry
-        self.ring = RingBuffer(config.activity.analysis_samples, channels)
-        self.activity = VoiceActivity(channels, config.activity)
-        self.room_activity = room_activity
-        self._room_speaking = np.zeros(NUM_PARTICIPANTS)
+        self.activity = activity
+        self.ring = RingBuffer(config.mouth.analysis_samples, channels)
+        self.loudness = EnergyVad()  # its level above the noise floor opens the jaw
         rngs = [np.random.default_rng([seed, i]) for i in range(NUM_PARTICIPANTS)]
         self.mouths = [Mouth(config.mouth) for _ in range(NUM_PARTICIPANTS)]
         self.behaviours = [Behaviour(a, geometry, rng, config.behaviour) for a, rng in zip(layout.anchors, rngs)]
@@ -49,18 +47,13 @@ class BaselineAnimator(Animator):
 
     def push_frame(self, samples: np.ndarray, capture_time_ns: int) -> list[AnimationFrame]:
         self.ring.push(samples)
-        window = self.ring.latest(self.ring.capacity)  # (1024, C)
-        speaking = self.activity.step(window)  # (2,) smoothed
-        instant = self.activity.instant  # (2,) unsmoothed, gates the mouth
-        if self.room_activity is not None:
-            instant = self.room_activity.push(samples)[-1]
-            alpha = 1.0 - np.exp(-1.0 / (FPS * self.config.activity.smoothing_s))
-            self._room_speaking += alpha * (instant - self._room_speaking)
-            speaking = self._room_speaking.copy()
-        level = self.activity.level_above_floor_db
+        window = self.ring.latest(self.ring.capacity).mean(axis=1)  # (1024,) mono
+        speaking = self.activity.push(samples)[-1]  # (2,)
+        self.loudness.step(samples)
+        level = self.loudness.level_db
         energy_rise = level - self._prev_level_db
         self._prev_level_db = level
-        centroid, sibilance = spectral_shape(window.mean(axis=1))
+        centroid, sibilance = spectral_shape(window)
 
         states = []
         for i in range(NUM_PARTICIPANTS):
@@ -70,7 +63,7 @@ class BaselineAnimator(Animator):
             pose = behaviour.head_pose(target_anchor, speaking[i], speaking[1 - i], energy_rise)
             head_pos, head_rot = compose_head_world(anchor, pose.translation, pose.neck, pose.head, self.geometry)
             left_eye, right_eye = behaviour.eye_rotations(target, head_pos, head_rot)
-            expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, instant[i])
+            expression = behaviour.face(speaking[i], energy_rise) + self.mouths[i].step(level, centroid, sibilance, speaking[i])
             joints = (pose.neck, pose.head, left_eye, right_eye)
             states.append(participant_state(anchor, pose.translation, joints, expression, speaking[i], self.geometry, (head_pos, head_rot)))
             self.eye_midpoints[i] = eye_midpoint_world(head_pos, head_rot, self.geometry)

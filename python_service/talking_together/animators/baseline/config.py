@@ -6,26 +6,8 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class ActivityConfig:
-    analysis_samples: int = 1024  # 64 ms window ending at the frame's last sample
-    vad_margin_db: float = 12.0  # speech is this far above the tracked noise floor
-    vad_slope_db: float = 3.0  # softness of the VAD sigmoid
-    floor_rise_db_per_s: float = 3.0  # the noise floor creeps up slowly ...
-    floor_init_db: float = -70.0  # ... and drops at once to any quieter frame
-    min_f0_hz: float = 70.0
-    max_f0_hz: float = 400.0
-    voicing_threshold: float = 0.45  # normalised autocorrelation peak
-    segment_gap_s: float = 0.15  # silence that ends a voiced segment (a turn boundary)
-    recent_voiced_frames: int = 8  # attribution looks at this many of the newest voiced frames
-    split_semitones: float = 4.0  # a segment this far from A's voice founds B's
-    ild_scale_db: float = 3.0  # inter-channel level difference worth one semitone of pitch
-    cluster_rate: float = 0.3  # how far a finished segment pulls its voice's centre
-    attribution_temperature: float = 4.0  # softness of voice assignment, in feature units^2
-    smoothing_s: float = 0.12  # exponential smoothing of speaking probabilities
-
-
-@dataclass(frozen=True)
 class MouthConfig:
+    analysis_samples: int = 1024  # 64 ms window ending at the frame's last sample: loudness and spectrum
     open_range_db: float = 24.0  # jawOpen spans this range below the recent speech peak
     peak_decay_db_per_s: float = 4.0  # the speech peak follows a quieter talker down slowly
     max_jaw_open: float = 0.75
@@ -60,6 +42,5 @@ class BehaviourConfig:
 
 @dataclass(frozen=True)
 class BaselineConfig:
-    activity: ActivityConfig = field(default_factory=ActivityConfig)
     mouth: MouthConfig = field(default_factory=MouthConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)

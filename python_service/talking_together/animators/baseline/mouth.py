@@ -1,7 +1,9 @@
-"""Visemes from spectral features: loudness opens the jaw, the spectrum shapes the lips."""
+"""Visemes from spectral features: loudness opens the jaw, the spectrum shapes the lips.
+
+Who speaks is not decided here: the speaking gate comes from `talking_together.activity`.
+"""
 
 from __future__ import annotations
-
 
 import numpy as np
 

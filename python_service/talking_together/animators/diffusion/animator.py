@@ -15,7 +15,6 @@ import torch
 
 from talking_together.activity import SpeakerActivity
 from talking_together.animators.base import Animator, participant_state
-from talking_together.animators.baseline.activity import VoiceAttribution
 from talking_together.animators.diffusion.batcher import Window, WindowBatcher
 from talking_together.animators.diffusion.config import StreamingConfig
 from talking_together.audio.ring import RingBuffer
@@ -36,15 +35,15 @@ class DiffusionAnimator(Animator):
         layout: Layout,
         channels: int,
         batcher: WindowBatcher,
+        activity: SpeakerActivity,
         config: StreamingConfig = StreamingConfig(),
-        room_activity: SpeakerActivity | None = None,
     ) -> None:
+        """`activity` (from `talking_together.activity.make_activity`) gives the role masks."""
         super().__init__(channels)
         self.layout, self.batcher, self.config = layout, batcher, config
         t = config.window_frames
         self.audio = RingBuffer(t * SAMPLES_PER_FRAME, channels)
-        # no calibrated room: the baseline's own voice attribution
-        self.activity = room_activity if room_activity is not None else VoiceAttribution(channels)
+        self.activity = activity
         self.masks: deque[np.ndarray] = deque([np.zeros(2)] * t, maxlen=t)  # per frame (2,)
         self.emitted: deque[np.ndarray] = deque([REST_MOTION] * config.prefix_frames, maxlen=max(1, config.prefix_frames))
         self.captures: deque[int] = deque()  # capture times of frames not yet emitted

@@ -1,10 +1,10 @@
-"""Who speaks, from the audio alone: energy VAD plus online voice clustering.
+"""The pitch clusterer: who speaks by voice pitch, the default before decision 0007.
 
+Kept as the reference that `bench/activity.py` measures the embedding estimator against: pitch
+separates espeak's voices but not real ones, nor two of one gender (decision 0007's table).
 With one channel the voices are told apart by pitch; with two or more, inter-channel level
 differences join in. The first voice heard becomes participant A. Decisions are taken per
-voiced segment (between pauses), so a speaker's own intonation does not flip the attribution.
-A jump in voice features also ends a segment, so a turn taken without a pause flips it too.
-A calibrated room replaces this with `talking_together.activity` (DOA to seats, enrolled voices).
+voiced segment (between pauses); a jump in voice features also ends a segment.
 """
 
 from __future__ import annotations
@@ -13,19 +13,37 @@ import math
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from talking_together.activity.base import Framer
-from talking_together.animators.baseline.config import ActivityConfig
+from talking_together.activity.vad import EnergyVad, EnergyVadConfig
 from talking_together.audio.ring import RingBuffer
 from talking_together.contract import FPS, SAMPLE_RATE
 
 FRAME_S = 1.0 / FPS
 
 
+@dataclass(frozen=True)
+class PitchActivityConfig:
+    analysis_samples: int = 1024  # 64 ms window ending at the frame's last sample
+    vad: EnergyVadConfig = EnergyVadConfig(margin_db=12.0, slope_db=3.0, hangover_frames=0)
+    min_f0_hz: float = 70.0
+    max_f0_hz: float = 400.0
+    voicing_threshold: float = 0.45  # normalised autocorrelation peak
+    segment_gap_s: float = 0.15  # silence that ends a voiced segment (a turn boundary)
+    recent_voiced_frames: int = 8  # attribution looks at this many of the newest voiced frames
+    split_semitones: float = 4.0  # a segment this far from A's voice founds B's
+    ild_scale_db: float = 3.0  # inter-channel level difference worth one semitone of pitch
+    cluster_rate: float = 0.3  # how far a finished segment pulls its voice's centre
+    attribution_temperature: float = 4.0  # softness of voice assignment, in feature units^2
+    smoothing_s: float = 0.12  # exponential smoothing of speaking probabilities
+
+
 def level_db(x: np.ndarray) -> float:
     return 10.0 * math.log10(float(np.mean(x * x)) + 1e-12)
 
 
-def estimate_f0(x: np.ndarray, cfg: ActivityConfig) -> float | None:
+def estimate_f0(x: np.ndarray, cfg: PitchActivityConfig) -> float | None:
     """Autocorrelation pitch of a mono window; None when unvoiced."""
     x = x - x.mean()
     n = len(x)
@@ -39,21 +57,18 @@ def estimate_f0(x: np.ndarray, cfg: ActivityConfig) -> float | None:
     return SAMPLE_RATE / lag if peak >= cfg.voicing_threshold else None
 
 
-class VoiceActivity:
+class PitchClusters:
     """Streaming per-frame (pA, pB) from (window, C) audio ending at each frame."""
 
-    def __init__(self, channels: int, cfg: ActivityConfig = ActivityConfig()) -> None:
+    def __init__(self, channels: int, cfg: PitchActivityConfig = PitchActivityConfig()) -> None:
         self.cfg = cfg
         self.channels = channels
-        self.noise_floor_db = cfg.floor_init_db
+        self.energy = EnergyVad(cfg.vad)
         self.centres: list[np.ndarray] = []  # voice feature centres; index = participant
         self._segment: list[np.ndarray] = []  # features of the current voiced segment
         self._silence_s = math.inf
         self._smoothed = np.zeros(2)
-        self.instant = np.zeros(2)
         self._last_share = np.zeros(2)
-        self.level_above_floor_db = 0.0
-        self.vad = 0.0
 
     def _features(self, window: np.ndarray, f0: float) -> np.ndarray:
         """Pitch in semitones, plus channel level differences scaled to semitone units."""
@@ -67,12 +82,8 @@ class VoiceActivity:
         """(analysis_samples, C) -> (2,) smoothed speaking probabilities in [0, 1]."""
         cfg = self.cfg
         mono = window.mean(axis=1)
-        frame_db = level_db(mono[-int(SAMPLE_RATE * FRAME_S):])
-        self.noise_floor_db = min(frame_db, self.noise_floor_db + cfg.floor_rise_db_per_s * FRAME_S)
-        self.level_above_floor_db = frame_db - self.noise_floor_db
-        self.vad = 1.0 / (1.0 + math.exp(-(self.level_above_floor_db - cfg.vad_margin_db) / cfg.vad_slope_db))
-
-        f0 = estimate_f0(mono, cfg) if self.vad > 0.5 else None
+        vad = self.energy.step(mono[-int(SAMPLE_RATE * FRAME_S):])
+        f0 = estimate_f0(mono, cfg) if vad > 0.5 else None
         if f0 is not None:
             self._silence_s = 0.0
             features = self._features(window, f0)
@@ -84,9 +95,9 @@ class VoiceActivity:
             if self._silence_s >= cfg.segment_gap_s:
                 self._close_segment()
 
-        self.instant = self.vad * self._attribution()  # unsmoothed: gates the mouth without lag
+        instant = vad * self._attribution()
         alpha = 1.0 - math.exp(-FRAME_S / cfg.smoothing_s)
-        self._smoothed += alpha * (self.instant - self._smoothed)
+        self._smoothed += alpha * (instant - self._smoothed)
         return self._smoothed.copy()
 
     def _attribution(self) -> np.ndarray:
@@ -125,13 +136,12 @@ class VoiceActivity:
         self.centres[who] += self.cfg.cluster_rate * (mean - self.centres[who])
 
 
-class VoiceAttribution:
-    """`VoiceActivity` behind the `SpeakerActivity` interface: it keeps its own analysis window, so
-    any animator without a calibrated room gets the baseline's who-speaks from one `push`."""
+class PitchActivity:
+    """`PitchClusters` behind the `SpeakerActivity` interface, with its own analysis window."""
 
-    def __init__(self, channels: int, cfg: ActivityConfig = ActivityConfig()) -> None:
+    def __init__(self, channels: int, cfg: PitchActivityConfig = PitchActivityConfig()) -> None:
         self.channels = channels
-        self.voice = VoiceActivity(channels, cfg)
+        self.voice = PitchClusters(channels, cfg)
         self.framer = Framer(channels)
         self.window = RingBuffer(cfg.analysis_samples, channels)
 

@@ -1,0 +1,168 @@
+"""Who speaks, from one microphone: a neural VAD and online two-speaker clustering of voice embeddings.
+
+Live and causal. The neural VAD says whether someone speaks. While they do, an embedding of the
+current speech segment (its newest `window_s`) is compared with the two voices known so far:
+
+- the first voice heard founds A;
+- a voice unlike A for `confirm` embeddings in a row founds B (one dissimilar breath does not);
+- then each embedding goes to the nearer voice, with a hysteresis margin inside a segment, so a
+  turn does not flip-flop;
+- a voice unlike both (a TV, a visitor) for `confirm` embeddings is nobody's: both stay listeners,
+  and it never replaces A or B;
+- an embedding close to both voices at once is overlap: both speak.
+
+Enrolled voices (`calibrate enroll`) seed A and B, so enrolment skips the founding and nothing else.
+Until a segment has `min_speech_s` of speech, it keeps the last decision: turns mostly go on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from talking_together.activity.base import Framer
+from talking_together.activity.vad import NeuralVad, NeuralVadConfig
+from talking_together.activity.voices import VoiceProfile, embed
+from talking_together.contract import FPS
+
+NOBODY = -1  # the third-voice label
+
+
+@dataclass(frozen=True)
+class EmbeddingActivityConfig:
+    window_s: float = 0.8  # the newest speech an embedding hears: short, so a turn change shows soon
+    min_speech_s: float = 0.16  # speech in a segment before its first embedding
+    every_frames: int = 4  # one embedding per 160 ms of speech
+    pause_s: float = 0.2  # silence that ends a segment
+    onset_both: bool = True  # a segment too short to judge is both people's: after a pause either may speak
+    # A room makes every voice alike (shared noise and reverberation), so no fixed similarity says
+    # "a new voice". Instead the history is split in two now and then: two people when the halves
+    # are far enough apart and each holds enough speech.
+    split_similarity: float = 0.9  # the two halves' centres must be less alike than this (cosine)
+    min_voice_embeddings: int = 6  # ~1 s of speech in the smaller half
+    recluster_every: int = 6  # embeddings between splits (~1 s of speech)
+    history: int = 750  # embeddings kept (~2 min of speech)
+    third_voice_similarity: float = 0.55  # below this to both, the voice is nobody's
+    confirm: int = 4  # embeddings in a row (0.64 s) before a third voice is believed
+    switch_margin: float = 0.03  # inside a segment, the other voice must be this much nearer
+    overlap_margin: float = 0.0  # both voices this close (and above `overlap_similarity`) is overlap
+    overlap_similarity: float = 0.7
+    vad: NeuralVadConfig = NeuralVadConfig()
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+def two_means(x: np.ndarray, centres: tuple[np.ndarray, np.ndarray], iters: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Spherical 2-means of (n, D) unit vectors from two starting centres -> (centre 0, centre 1, labels)."""
+    a, b = centres
+    for _ in range(iters):
+        labels = x @ b > x @ a
+        if labels.all() or not labels.any():
+            return None
+        a, b = unit(x[~labels].mean(0)), unit(x[labels].mean(0))
+    return a, b, labels
+
+
+class OnlineVoices:
+    """The two voices of the room, found and refined online; `assign` labels one embedding."""
+
+    def __init__(self, cfg: EmbeddingActivityConfig, enrolled: tuple[VoiceProfile, VoiceProfile] | None = None) -> None:
+        self.cfg = cfg
+        self.enrolled = enrolled is not None
+        self.centres: list[np.ndarray] = [p.embedding.copy() for p in enrolled] if enrolled else []
+        self._history: list[np.ndarray] = []
+        self._first: list[np.ndarray] = []  # the first voice heard, which is A however the halves fall
+        self._seen = 0
+        self._strangers = 0  # consecutive embeddings unlike both voices
+
+    def assign(self, e: np.ndarray, current: tuple[int, ...], new_segment: bool) -> tuple[int, ...]:
+        """The speakers of embedding `e`: (0,), (1,), (0, 1) for overlap, or (NOBODY,)."""
+        cfg = self.cfg
+        self._history = (self._history + [e])[-cfg.history :]
+        self._first = self._first if len(self._first) >= cfg.min_voice_embeddings else self._first + [e]
+        self._seen += 1
+        if not self.enrolled and self._seen % cfg.recluster_every == 0:
+            self._recluster()
+        if len(self.centres) < 2:
+            self.centres = [unit(np.mean(self._history, axis=0))]  # the first voice heard is A
+            return (0,)
+        sims = np.array([float(e @ c) for c in self.centres])
+        if sims.max() < cfg.third_voice_similarity:
+            self._strangers += 1
+            return (NOBODY,) if self._strangers >= cfg.confirm else current
+        self._strangers = 0
+        if sims.min() >= cfg.overlap_similarity and abs(sims[0] - sims[1]) < cfg.overlap_margin:
+            return (0, 1)
+        best = int(np.argmax(sims))
+        held = current[0] if len(current) == 1 and current[0] in (0, 1) else None
+        if not new_segment and held is not None and best != held and sims[best] - sims[held] < cfg.switch_margin:
+            best = held  # inside a segment, hold the speaker unless the other is clearly nearer
+        return (best,)
+
+    def _recluster(self) -> None:
+        """Split the history in two; A is the half nearer the first voice heard."""
+        x = np.array(self._history)
+        if len(self.centres) == 2:
+            start = (self.centres[0], self.centres[1])
+        else:  # halves along the main axis of variation: two voices are its two ends
+            centred = x - x.mean(0)
+            axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+            side = centred @ axis > 0
+            if side.all() or not side.any():
+                return
+            start = (unit(x[~side].mean(0)), unit(x[side].mean(0)))
+        split = two_means(x, start)
+        if split is None:
+            return
+        a, b, labels = split
+        if float(a @ b) < self.cfg.split_similarity and min(labels.sum(), (~labels).sum()) >= self.cfg.min_voice_embeddings:
+            first = unit(np.mean(self._first, axis=0))
+            self.centres = [a, b] if first @ a >= first @ b else [b, a]
+
+
+class EmbeddingActivity:
+    """pA, pB from a mono mic (multichannel audio is mixed down): neural VAD x online voice clustering."""
+
+    def __init__(self, channels: int, enrolled: tuple[VoiceProfile, VoiceProfile] | None = None,
+                 cfg: EmbeddingActivityConfig = EmbeddingActivityConfig()) -> None:
+        self.channels, self.cfg = channels, cfg
+        self.framer = Framer(channels)
+        self.vad = NeuralVad(cfg.vad)
+        self.voices = OnlineVoices(cfg, enrolled)
+        self._window = int(cfg.window_s * FPS)
+        self._segment: list[np.ndarray] = []  # mono speech frames of the current segment (newest `window`)
+        self._segment_frames = 0  # speech frames in the current segment
+        self._silence = 0  # frames since the last speech frame
+        self.speakers: tuple[int, ...] = (0,)  # the last decision; the first voice heard is A
+
+    def push(self, audio: np.ndarray) -> np.ndarray:
+        """(n, C) float32 at 16 kHz -> (frames completed, 2) speaking probabilities."""
+        frames = self.framer.push(audio)
+        out = np.zeros((len(frames), 2), np.float32)
+        for k, frame in enumerate(frames):
+            p = self.vad.step(frame)
+            if p >= 0.5:
+                self._speech(frame.mean(axis=1))
+            else:
+                self._silence += 1
+                if self._silence >= self.cfg.pause_s * FPS and self._segment_frames:
+                    self._segment, self._segment_frames = [], 0
+                    if self.cfg.onset_both and len(self.voices.centres) == 2:
+                        self.speakers = (0, 1)
+            for who in self.speakers:
+                if who != NOBODY:
+                    out[k, who] = p
+        return out
+
+    def _speech(self, mono: np.ndarray) -> None:
+        cfg = self.cfg
+        self._silence = 0
+        self._segment = (self._segment + [mono])[-self._window :]
+        self._segment_frames += 1
+        first = self._segment_frames == int(cfg.min_speech_s * FPS)
+        if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
+            e = embed(np.concatenate(self._segment))
+            self.speakers = self.voices.assign(e, self.speakers, new_segment=first)
