@@ -1,26 +1,252 @@
-"""Speaker activity on held-out simulated rooms: frame F1 per array type against the energy VAD.
+"""Speaker activity from one mono room microphone: the old pitch clusterer against the new embedding estimator.
 
-Two espeak voices hold a dialogue (some turns overlap) in shoebox rooms with different sizes,
-reverberation and seats; each array type hears it at SNR 20 dB. Prints frame F1 for mono
-(voice profiles), stereo and 4-mic (GCC-PHAT toward the seats), the energy baseline, the
-seat-direction error of the calibration check, and compute time per second of audio.
+Table 1 (one mono mic, nobody enrolled). For each voice family (espeak, flite, festival, real
+LibriSpeech readers) and gender pairing (FF, MM, FM), `--count` two-person dialogues of about
+45 s (data.voice_dialogues.dialogue_set: reverberant room, 10-30 dB SNR, exact masks) are
+streamed in 40 ms chunks of 640 samples, as the live service pushes them, through
+
+- OLD: PitchActivity(1), the pitch clusterer that was the default before decision 0007;
+- NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online).
+
+Per row and estimator: frame F1 of A and of B with the labels as given (the first voice heard
+must be A; evaluate.diarization.person_f1 on the row's frames pooled), DER and JER from
+pyannote (DiarizationScore accumulated over the row's dialogues; labels mapped optimally,
+overlap scored, no collar), and CPU cost in ms per second of audio (time.process_time around
+the push loop only; torch runs on one thread). espeak and real dialogues use the held-out
+voices (split "test": report only, never tune on them). flite has one female voice and
+festival one female and one male, so their same-gender rows pair a voice with itself: they are
+printed, marked "(same voice)", and left out of every summary.
+
+Decision latency, per family: for each true speaker change (a solo turn starting after the
+other person's solo turn, no overlap between them), the time from the new speaker's first
+speech frame to the first frame where the estimator gives the new speaker p >= 0.5 and the old
+one p < 0.5 (0 ms = decided on the onset frame itself); a change not decided before the new
+turn ends is counted as missed. Medians are over the decided changes.
+
+Table 2 (microphone arrays). Two espeak voices in three simulated rooms heard by a stereo pair
+and a 4-mic circle, with the seats calibrated: frame F1 of the direction-of-arrival estimator
+toward the seats against the energy VAD baseline, the calibration check's seat-direction error
+and the cost per second of audio.
+
+    python bench/activity.py [--count 3] [--families espeak flite festival real]
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import logging
+import sys
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
+import torch
+from rich.console import Console
+from rich.table import Table
+from tqdm import tqdm
 
 from calibration import MicArray, Seat, facing_yaw_deg, new_calibration, place_preset
-from calibration.room import check_seat_direction, enroll_seat_voice
-from talking_together.activity import EnergyActivity, frame_f1, make_activity
+from calibration.room import check_seat_direction
+from talking_together.activity import EmbeddingActivity, EnergyActivity, PitchActivity, frame_f1, make_activity
+from talking_together.activity import voices
 from talking_together.activity.simulate import Room, simulate
-from talking_together.contract import SAMPLE_RATE
-from talking_together.data.dialogue import DEMO_TURNS, DEMO_VOICES, make_dialogue
+from talking_together.contract import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME
+from talking_together.data.dialogue import DEMO_TURNS, DEMO_VOICES, Dialogue, make_dialogue
 from talking_together.data.espeak import synthesize
+from talking_together.data.real_speech import PAIRINGS
+from talking_together.data.voice_dialogues import FAMILIES, dialogue_set
+from talking_together.evaluate.diarization import DiarizationScore, person_f1
 
-ARRAYS = {"mono": "mono", "stereo": "stereo-0.2m", "4-mic": "circle4-0.05m"}
+CHUNK = 640  # samples per push: 40 ms at 16 kHz, what the live service sends
+SPLIT = "test"  # held-out voices (espeak identities, LibriSpeech test readers); flite/festival ignore it
+SEED = 0
+ESTIMATORS = {"old": lambda: PitchActivity(1), "new": lambda: EmbeddingActivity(1)}
+LEGEND = "old = PitchActivity(1), the pitch clusterer; new = EmbeddingActivity(1), voice embeddings, nobody enrolled"
+
+
+# --- table 1: mono mic, old vs new ----------------------------------------------------------------
+
+def stream(activity, audio: np.ndarray) -> tuple[np.ndarray, float]:
+    """Push `audio` in 40 ms chunks -> ((frames, 2) probabilities, CPU seconds of the push loop)."""
+    start = time.process_time()
+    out = [activity.push(audio[i : i + CHUNK]) for i in range(0, len(audio), CHUNK)]
+    cpu = time.process_time() - start
+    return np.concatenate(out).reshape(-1, 2), cpu
+
+
+def first_heard_is_a(d: Dialogue) -> tuple[Dialogue, bool]:
+    """The dialogue with A = the first voice heard, as the estimators label them (-> relabelled?).
+
+    Some espeak scripts open with speaker 1: their masks, turns and voices are swapped so that
+    person F1 and the latencies score what the product promises, not the script's numbering."""
+    speaking = np.flatnonzero(d.masks.max(axis=1) >= 0.5)
+    if not len(speaking) or d.masks[speaking[0], 0] >= 0.5:
+        return d, False
+    return dataclasses.replace(
+        d, sources=d.sources[::-1].copy(), masks=d.masks[:, ::-1].copy(), voices=d.voices[::-1],
+        turns=[(1 - k, *rest) for k, *rest in d.turns],
+        phonemes=d.phonemes[::-1], stress=d.stress[::-1]), True
+
+
+def speaker_changes(d: Dialogue) -> list[tuple[int, int, int]]:
+    """(new speaker, onset frame, end frame) of each solo turn that follows the other person's solo turn."""
+    main = sorted((t for t, kind in zip(d.turns, d.turn_kinds) if kind != "backchannel"), key=lambda t: t[1])
+    masks = d.masks >= 0.5
+    changes = []
+    for prev, (k, start, end, *_) in zip(main, main[1:]):
+        if k == prev[0] or start < prev[2]:
+            continue  # same person again, or an overlapping take-over: not a solo-after-solo change
+        lo, hi = int(np.floor(start * FPS)), min(int(np.ceil(end * FPS)), len(masks))
+        onset = lo + int(np.argmax(masks[lo:hi, k])) if hi > lo and masks[lo:hi, k].any() else None
+        if onset is not None and not masks[onset, 1 - k]:
+            changes.append((k, onset, hi))
+    return changes
+
+
+def decision_latencies(probs: np.ndarray, changes: list[tuple[int, int, int]]) -> list[float]:
+    """ms from each change's onset to the first frame with p_new >= 0.5 and p_old < 0.5 (inf: never in the turn)."""
+    out = []
+    for k, onset, end in changes:
+        ok = (probs[onset:end, k] >= 0.5) & (probs[onset:end, 1 - k] < 0.5)
+        out.append(1000.0 * int(np.argmax(ok)) / FPS if ok.any() else float("inf"))
+    return out
+
+
+@dataclass
+class Result:
+    """One estimator on one row (or pooled over rows)."""
+
+    der: DiarizationScore = field(default_factory=DiarizationScore)
+    probs: list[np.ndarray] = field(default_factory=list)
+    masks: list[np.ndarray] = field(default_factory=list)
+    cpu_s: float = 0.0
+    audio_s: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    def add(self, probs: np.ndarray, d: Dialogue, cpu_s: float) -> None:
+        n = min(len(probs), len(d.masks))
+        self.probs.append(probs[:n])
+        self.masks.append(d.masks[:n])
+        self.der.add(probs[:n], d.masks[:n])
+        self.cpu_s += cpu_s
+        self.audio_s += d.duration_s
+        self.latencies += decision_latencies(probs, speaker_changes(d))
+
+    def f1(self) -> tuple[float, float]:
+        return person_f1(np.concatenate(self.probs), np.concatenate(self.masks))
+
+    def ms_per_s(self) -> float:
+        return 1000.0 * self.cpu_s / self.audio_s
+
+
+def warm_up() -> None:
+    """Load the encoder and compile librosa's kernels, then run both estimators once over noise, so no
+    first-call cost (model loading, TorchScript profiling runs) lands in the timings."""
+    voices.warm_up()
+    noise = np.random.default_rng(0).normal(0, 0.05, 3 * SAMPLE_RATE).astype(np.float32)
+    for make in ESTIMATORS.values():
+        stream(make(), noise)
+
+
+def mono_table(console: Console, families: list[str], count: int) -> None:
+    rows = [(f, p) for f in families for p in PAIRINGS]
+    results: dict[tuple[str, str], dict[str, Result]] = {}
+    same_voice: set[tuple[str, str]] = set()
+    skipped: dict[str, str] = {}
+    relabelled = 0
+    for family, pairing in tqdm(rows, desc="mono rows", file=sys.stderr, unit="row"):
+        if family in skipped:
+            continue
+        try:
+            dialogues = dialogue_set(family, pairing, SPLIT, count, SEED)
+            dialogues, swapped = zip(*(first_heard_is_a(d) for d in dialogues))
+            relabelled += sum(swapped)
+        except Exception as e:  # a synthesiser or the real-speech data missing on this machine
+            skipped[family] = f"{type(e).__name__}: {e}"
+            continue
+        if all(d.voices[0] == d.voices[1] for d in dialogues):
+            same_voice.add((family, pairing))
+        results[family, pairing] = {name: Result() for name in ESTIMATORS}
+        for d in dialogues:
+            for name, make in ESTIMATORS.items():
+                probs, cpu = stream(make(), d.audio)
+                results[family, pairing][name].add(probs, d, cpu)
+
+    table = Table(title=f"Mono room mic, nobody enrolled: {count} dialogue(s) per row, split {SPLIT!r}, "
+                        f"pushed in {CHUNK}-sample chunks", title_justify="left")
+    for col in ("family", "pair", "audio s"):
+        table.add_column(col, justify="left" if col != "audio s" else "right")
+    for name in ESTIMATORS:
+        for col in ("F1 A", "F1 B", "DER", "JER", "ms/s"):
+            table.add_column(f"{col}\n{name}", justify="right")
+    for (family, pairing), by_name in results.items():
+        cells = [family, pairing + (" (same voice)" if (family, pairing) in same_voice else ""),
+                 f"{next(iter(by_name.values())).audio_s:.0f}"]
+        for r in by_name.values():
+            a, b = r.f1()
+            s = r.der.result()
+            cells += [f"{a:.3f}", f"{b:.3f}", f"{s['der']:.3f}", f"{s['jer']:.3f}", f"{r.ms_per_s():.1f}"]
+        table.add_row(*cells, end_section=pairing == PAIRINGS[-1])
+    console.print(table)
+    console.print(LEGEND)
+    for family, why in skipped.items():
+        console.print(f"[{family} skipped: {why}]")
+
+    if relabelled:
+        console.print(f"{relabelled} dialogue(s) open with the script's speaker 1: relabelled so that A is the "
+                      "first voice heard.")
+    valid = [key for key in results if key not in same_voice]
+    if same_voice:
+        console.print("(same voice) rows pair one voice with itself (the family has one voice of that gender): "
+                      "printed, left out of the summary and the latencies.")
+
+    latency = Table(title="Decision latency after a speaker change", title_justify="left",
+                    caption="valid rows only; median ms over decided changes; missed: not decided within the new turn",
+                    caption_justify="left")
+    latency.add_column("family")
+    latency.add_column("changes", justify="right")
+    for name in ESTIMATORS:
+        latency.add_column(f"median ms\n{name}", justify="right")
+        latency.add_column(f"missed\n{name}", justify="right")
+    for family in families:
+        keys = [key for key in valid if key[0] == family]
+        if not keys:
+            continue
+        cells: list[str] = []
+        for name in ESTIMATORS:
+            lat = np.array([x for key in keys for x in results[key][name].latencies])
+            decided = lat[np.isfinite(lat)]
+            cells += [f"{np.median(decided):.0f}" if len(decided) else "-", f"{len(lat) - len(decided)}"]
+        latency.add_row(family, str(len(lat)), *cells)
+    console.print(latency)
+
+    if not valid:
+        return
+    console.print(f"Summary over {len(valid)} valid rows ({', '.join(f + ' ' + p for f, p in valid)}):")
+    for name in ESTIMATORS:
+        pooled = DiarizationScore()
+        for key in valid:
+            r = results[key][name]
+            for probs, masks in zip(r.probs, r.masks):
+                pooled.add(probs, masks)
+        f1 = np.mean([np.mean(results[key][name].f1()) for key in valid])
+        s = pooled.result()
+        cpu = sum(results[key][name].cpu_s for key in valid)
+        audio = sum(results[key][name].audio_s for key in valid)
+        lat = np.array([x for key in valid for x in results[key][name].latencies])
+        decided = lat[np.isfinite(lat)]
+        console.print(f"  {name}: mean F1 {f1:.3f} (A and B averaged per row, then over rows)   pooled DER {s['der']:.3f} "
+                      f"(missed {s['missed']:.3f}, false alarm {s['false_alarm']:.3f}, confusion {s['confusion']:.3f})   "
+                      f"pooled JER {s['jer']:.3f}")
+        console.print(f"  {' ' * len(name)}  {1000 * cpu / audio:.1f} ms CPU per s of audio   median decision latency "
+                      f"{np.median(decided) if len(decided) else float('nan'):.0f} ms "
+                      f"({len(lat) - len(decided)} of {len(lat)} changes never decided)")
+
+
+# --- table 2: calibrated mic arrays (direction of arrival) ----------------------------------------
+
+ARRAYS = {"stereo": "stereo-0.2m", "4-mic": "circle4-0.05m"}
 ENROL_TEXT = ("Hello, this is my voice for the calibration. I am sitting in my chair and "
               "reading this sentence aloud, slowly and clearly, so the room can learn it.")
 # (room, table centre in R box coordinates, seat A, seat B) - none of these is used by the tests
@@ -40,36 +266,60 @@ def calibration_for(preset: str, center, a_xz, b_xz):
     return cal
 
 
-def main() -> None:
+def array_table(console: Console) -> None:
     enrol = [synthesize(ENROL_TEXT, v).audio for v in DEMO_VOICES]
-    rows = {name: {"f1": [], "base": [], "doa": [], "ms": []} for name in ARRAYS}
-    for r, (room, center, a_xz, b_xz) in enumerate(ROOMS):
+    rows = {name: {"f1": [], "base": [], "doa": [], "cpu": 0.0, "audio": 0.0} for name in ARRAYS}
+    notes = []
+    for r, (room, center, a_xz, b_xz) in enumerate(tqdm(ROOMS, desc="array rooms", file=sys.stderr, unit="room")):
         d = make_dialogue(DEMO_TURNS, DEMO_VOICES, gap_s=0.1, gap_jitter_s=0.5, seed=10 + r)
         for name, preset in ARRAYS.items():
             cal = calibration_for(preset, center, a_xz, b_xz)
             mics, mouths = cal.mic_array.positions, np.stack([s.mouth() for s in cal.seats])
             audio = simulate(d.sources, mouths, mics, room, snr_db=20.0, seed=r)
-            for k in range(2):  # calibration: each person speaks alone from their seat
+            for k in range(2):  # calibration check: each person speaks alone from their seat
                 alone = simulate(enrol[k][None], mouths[k][None], mics, room, snr_db=20.0, seed=50 + k)
-                if name == "mono":
-                    enroll_seat_voice(cal, k, alone)
-                else:
-                    rows[name]["doa"].append(check_seat_direction(cal, k, alone).error_deg)
-            activity = make_activity(cal, audio.shape[1])
-            start = time.perf_counter()
-            probs = np.concatenate([activity.push(audio[i : i + 480]) for i in range(0, len(audio), 480)])
-            rows[name]["ms"].append(1000 * (time.perf_counter() - start) / (len(audio) / SAMPLE_RATE))
+                rows[name]["doa"].append(check_seat_direction(cal, k, alone).error_deg)
+            probs, cpu = stream(make_activity(cal, audio.shape[1]), audio)
+            rows[name]["cpu"] += cpu
+            rows[name]["audio"] += len(audio) / SAMPLE_RATE
             rows[name]["f1"].append(frame_f1(probs, d.masks))
             rows[name]["base"].append(frame_f1(EnergyActivity(audio.shape[1]).push(audio), d.masks))
         overlap = float(np.mean(d.masks.min(axis=1) > 0))
-        print(f"room {r}: {room.size} m, RT60 {room.rt60_s} s, {d.duration_s:.1f} s dialogue, "
-              f"{100 * overlap:.0f}% overlap frames")
-    print(f"\n{'array':8s} {'F1':>6s} {'energy F1':>10s} {'ratio':>6s} {'DOA err deg':>12s} "
-          f"{'ms per s audio':>15s}")
+        notes.append(f"room {r}: {room.size} m, RT60 {room.rt60_s} s, {d.duration_s:.1f} s dialogue, "
+                     f"{100 * overlap:.0f}% overlap frames")
+
+    table = Table(title="Calibrated mic arrays, espeak demo voices, SNR 20 dB: direction of arrival toward "
+                        "the seats vs the energy VAD", title_justify="left")
+    for col in ("array", "F1", "energy F1", "ratio", "DOA err deg", "ms/s"):
+        table.add_column(col, justify="left" if col == "array" else "right")
     for name, row in rows.items():
         f1, base = np.mean(row["f1"]), np.mean(row["base"])
-        doa = f"{np.mean(row['doa']):.1f} (max {np.max(row['doa']):.1f})" if row["doa"] else "-"
-        print(f"{name:8s} {f1:6.3f} {base:10.3f} {f1 / base:6.2f} {doa:>12s} {np.mean(row['ms']):15.1f}")
+        doa = f"{np.mean(row['doa']):.1f} (max {np.max(row['doa']):.1f})"
+        table.add_row(name, f"{f1:.3f}", f"{base:.3f}", f"{f1 / base:.2f}", doa,
+                      f"{1000 * row['cpu'] / row['audio']:.1f}")
+    console.print(table)
+    for note in notes:
+        console.print(note)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=3, help="dialogues per (family, pairing) row (default 3)")
+    parser.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES),
+                        help="voice families to measure (default: all four)")
+    args = parser.parse_args()
+
+    torch.set_num_threads(1)  # the encoder's LSTM runs faster on one thread than on several here
+    logging.getLogger("talking_together.data.voice_dialogues").setLevel(logging.ERROR)  # same-voice rows are marked
+    console = Console(width=200)
+    start = time.perf_counter()
+    warm_up()
+    console.print(f"torch threads: {torch.get_num_threads()} (set to 1: faster for the encoder's LSTM here); "
+                  f"CPU cost is time.process_time of the push loop only, after a warm-up")
+    mono_table(console, args.families, args.count)
+    console.print()
+    array_table(console)
+    console.print(f"\nwall time {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

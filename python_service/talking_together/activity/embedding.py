@@ -34,8 +34,7 @@ class EmbeddingActivityConfig:
     window_s: float = 0.8  # the newest speech an embedding hears: short, so a turn change shows soon
     min_speech_s: float = 0.16  # speech in a segment before its first embedding
     every_frames: int = 4  # one embedding per 160 ms of speech
-    pause_s: float = 0.2  # silence that ends a segment
-    onset_both: bool = True  # a segment too short to judge is both people's: after a pause either may speak
+    pause_s: float = 0.12  # silence that ends a segment (before the VAD's hangover)
     # A room makes every voice alike (shared noise and reverberation), so no fixed similarity says
     # "a new voice". Instead the history is split in two now and then: two people when the halves
     # are far enough apart and each holds enough speech.
@@ -144,14 +143,12 @@ class EmbeddingActivity:
         out = np.zeros((len(frames), 2), np.float32)
         for k, frame in enumerate(frames):
             p = self.vad.step(frame)
-            if p >= 0.5:
+            if self.vad.raw >= 0.5:
                 self._speech(frame.mean(axis=1))
             else:
                 self._silence += 1
-                if self._silence >= self.cfg.pause_s * FPS and self._segment_frames:
+                if self._silence >= self.cfg.pause_s * FPS:
                     self._segment, self._segment_frames = [], 0
-                    if self.cfg.onset_both and len(self.voices.centres) == 2:
-                        self.speakers = (0, 1)
             for who in self.speakers:
                 if who != NOBODY:
                     out[k, who] = p
