@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,3 +44,16 @@ def held_out() -> dict:
             frames = 16 * FPS
             return {"audio": arrays["audio"][:, : frames * 640], "masks": arrays["masks"][:frames], "anchors": arrays["anchors"]}
     raise AssertionError("no held-out sample in the first 100")
+
+
+@pytest.fixture(scope="session")
+def real_speech_root() -> Path:
+    """The real-speech data (../shared): skipped where absent, but a failure under CI (CI=true), which must have it."""
+    from talking_together.data import real_speech
+
+    try:
+        return real_speech.root_dir()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -25,14 +24,8 @@ def frame_db(x: np.ndarray) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def root() -> Path:
-    """The real-speech data: skipped where absent, but a failure under CI (CI=true), which must have it."""
-    try:
-        return rs.root_dir()
-    except FileNotFoundError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+def root(real_speech_root: Path) -> Path:
+    return real_speech_root
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ class EmbeddingActivityConfig:
     window_s: float = 0.8  # the newest speech an embedding hears: short, so a turn change shows soon
     min_speech_s: float = 0.16  # speech in a segment before its first embedding
     every_frames: int = 4  # one embedding per 160 ms of speech
-    pause_s: float = 0.12  # silence that ends a segment (before the VAD's hangover)
+    pause_s: float = 0.2  # silence (after the VAD's hangover) that ends a segment
     # A room makes every voice alike (shared noise and reverberation), so no fixed similarity says
     # "a new voice". Instead the history is split in two now and then: two people when the halves
     # are far enough apart and each holds enough speech.
@@ -77,14 +77,20 @@ class OnlineVoices:
         self._seen = 0
         self._strangers = 0  # consecutive embeddings unlike both voices
 
-    def assign(self, e: np.ndarray, current: tuple[int, ...], new_segment: bool) -> tuple[int, ...]:
-        """The speakers of embedding `e`: (0,), (1,), (0, 1) for overlap, or (NOBODY,)."""
+    def assign(self, e: np.ndarray, current: tuple[int, ...], new_segment: bool, keep: bool = True) -> tuple[int, ...]:
+        """The speakers of embedding `e`: (0,), (1,), (0, 1) for overlap, or (NOBODY,).
+
+        Only kept embeddings (of a whole window of speech) shape the voices: a short one is noisy.
+        """
         cfg = self.cfg
-        self._history = (self._history + [e])[-cfg.history :]
-        self._first = self._first if len(self._first) >= cfg.min_voice_embeddings else self._first + [e]
-        self._seen += 1
-        if not self.enrolled and self._seen % cfg.recluster_every == 0:
-            self._recluster()
+        if keep:
+            self._history = (self._history + [e])[-cfg.history :]
+            self._first = self._first if len(self._first) >= cfg.min_voice_embeddings else self._first + [e]
+            self._seen += 1
+            if not self.enrolled and self._seen % cfg.recluster_every == 0:
+                self._recluster()
+        if not self._history and len(self.centres) < 2:
+            return (0,)  # the first voice heard is A
         if len(self.centres) < 2:
             self.centres = [unit(np.mean(self._history, axis=0))]  # the first voice heard is A
             return (0,)
@@ -143,7 +149,7 @@ class EmbeddingActivity:
         out = np.zeros((len(frames), 2), np.float32)
         for k, frame in enumerate(frames):
             p = self.vad.step(frame)
-            if self.vad.raw >= 0.5:
+            if p >= 0.5:
                 self._speech(frame.mean(axis=1))
             else:
                 self._silence += 1
@@ -162,4 +168,4 @@ class EmbeddingActivity:
         first = self._segment_frames == int(cfg.min_speech_s * FPS)
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
             e = embed(np.concatenate(self._segment))
-            self.speakers = self.voices.assign(e, self.speakers, new_segment=first)
+            self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=len(self._segment) == self._window)

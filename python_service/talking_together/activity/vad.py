@@ -90,7 +90,6 @@ class NeuralVad:
         self.model = torch.jit.load(_silero_jit_path(), map_location="cpu").eval()
         self._pending = np.zeros(0, np.float32)
         self._last = 0.0
-        self.raw = 0.0  # the last frame's probability before the hangover: where pauses are
         self._recent: list[float] = []
 
     def step(self, frame: np.ndarray) -> float:
@@ -104,6 +103,6 @@ class NeuralVad:
             for chunk in chunks.reshape(k, self.CHUNK):
                 probs.append(float(self.model(torch.from_numpy(chunk), SAMPLE_RATE)))
         self._last = probs[-1]
-        self.raw = max(probs[1:]) if k else self._last  # a 640-sample frame completes one or two chunks
-        self._recent = (self._recent + [self.raw])[-(self.cfg.hangover_frames + 1) :]
+        p = max(probs[1:]) if k else self._last  # a 640-sample frame completes one or two chunks
+        self._recent = (self._recent + [p])[-(self.cfg.hangover_frames + 1) :]
         return float(max(self._recent))
