@@ -38,8 +38,8 @@ class EmbeddingActivityConfig:
     # A room makes every voice alike (shared noise and reverberation), so no fixed similarity says
     # "a new voice". Instead the history is split in two now and then: two people when the halves
     # are far enough apart and each holds enough speech.
-    split_similarity: float = 0.9  # the two halves' centres must be less alike than this (cosine)
-    min_voice_embeddings: int = 6  # ~1 s of speech in the smaller half
+    split_similarity: float = 0.88  # the two halves' centres must be less alike than this (cosine)
+    min_voice_embeddings: int = 8  # ~1.3 s of speech in the smaller half
     recluster_every: int = 6  # embeddings between splits (~1 s of speech)
     history: int = 750  # embeddings kept (~2 min of speech)
     third_voice_similarity: float = 0.55  # below this to both, the voice is nobody's

@@ -66,28 +66,33 @@ class NeuralVadConfig:
 
 
 @functools.cache
-def _silero_jit_path() -> str:
-    """The JIT file inside the silero-vad wheel: no download, ever."""
+def _silero_network() -> torch.jit.ScriptModule:
+    """Silero's 16 kHz network from the JIT file inside the silero-vad wheel: loaded once per process.
+
+    Its inner network is stateless (state in, state out), so every stream shares it and keeps only
+    its own state: loading the file per stream would cost ~4 MB that TorchScript never gives back.
+    """
     threads = torch.get_num_threads()
     from silero_vad.model import load_silero_vad  # noqa: F401  (importing it sets torch threads to 1)
 
     torch.set_num_threads(threads)  # ... which would slow every other model in this process
     from importlib import resources
 
-    return str(resources.files("silero_vad.data").joinpath("silero_vad.jit"))
+    path = str(resources.files("silero_vad.data").joinpath("silero_vad.jit"))
+    return torch.jit.load(path, map_location="cpu").eval()._model
 
 
 class NeuralVad:
-    """Per-frame speech probability from Silero VAD, streamed causally in its 32 ms chunks.
-
-    Silero keeps its own recurrent state, so each stream needs its own instance.
-    """
+    """Per-frame speech probability from Silero VAD, streamed causally in its 32 ms chunks."""
 
     CHUNK = 512  # samples at 16 kHz: the only size the 16 kHz model takes
+    CONTEXT = 64  # samples of the previous chunk it sees, as silero's own wrapper does
 
     def __init__(self, cfg: NeuralVadConfig = NeuralVadConfig()) -> None:
         self.cfg = cfg
-        self.model = torch.jit.load(_silero_jit_path(), map_location="cpu").eval()
+        self.network = _silero_network()
+        self._state = torch.zeros(2, 1, 128)
+        self._context = torch.zeros(1, self.CONTEXT)
         self._pending = np.zeros(0, np.float32)
         self._last = 0.0
         self._recent: list[float] = []
@@ -101,7 +106,10 @@ class NeuralVad:
         probs = [self._last]
         with torch.inference_mode():
             for chunk in chunks.reshape(k, self.CHUNK):
-                probs.append(float(self.model(torch.from_numpy(chunk), SAMPLE_RATE)))
+                x = torch.cat([self._context, torch.from_numpy(chunk)[None]], dim=1)  # (1, 576)
+                out, self._state = self.network(x, self._state)
+                self._context = x[:, -self.CONTEXT :]
+                probs.append(float(out))
         self._last = probs[-1]
         p = max(probs[1:]) if k else self._last  # a 640-sample frame completes one or two chunks
         self._recent = (self._recent + [p])[-(self.cfg.hangover_frames + 1) :]
