@@ -20,7 +20,7 @@ def test_real_voices_are_librispeech_test_readers():
             pytest.fail(str(exc))
         pytest.skip(str(exc))
     test_ids = {r.id for r in rs.readers("test")}
-    d = demo.demo_dialogue("real")
+    d = demo.choose_demo_dialogue("real")
     assert all(isinstance(v, str) and v.startswith("librispeech:") for v in d.voices)
     ids = [v.split(":", 1)[1] for v in d.voices]
     assert set(ids) <= test_ids and ids[0] != ids[1]
@@ -33,7 +33,7 @@ def test_falls_back_to_espeak_with_a_warning(monkeypatch, tmp_path, caplog):
     missing = tmp_path / "no-real-speech"
     monkeypatch.setenv(rs.ENV_ROOT, str(missing))
     with caplog.at_level(logging.WARNING, logger=demo.__name__):
-        d = demo.demo_dialogue("real")
+        d = demo.choose_demo_dialogue("real")
     assert all(isinstance(v, Voice) for v in d.voices)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings and str(missing) in warnings[0].getMessage() and "espeak" in warnings[0].getMessage()

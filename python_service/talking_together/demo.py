@@ -42,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     demo.set_defaults(func=run_demo)
 
 
-def demo_dialogue(voices: str = "real") -> Dialogue:
+def choose_demo_dialogue(voices: str = "real") -> Dialogue:
     """The demo's dialogue: a fixed mixed-gender pair of LibriSpeech test readers for "real",
     espeak-ng's fixed six turns for "espeak" or when the real-speech data can't be found."""
     from talking_together.data import dialogue as espeak_dialogue
@@ -73,7 +73,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    dialogue = demo_dialogue(getattr(args, "voices", "real"))
+    dialogue = choose_demo_dialogue(args.voices)
     wav = write_wav(dialogue, out / "dialogue.wav")
 
     config = ServerConfig(port=0, source=str(wav), layout_prompt=args.layout_prompt, animator=args.animator)

@@ -1,29 +1,30 @@
 """Who speaks, from one microphone: a neural VAD and online two-speaker clustering of voice embeddings.
 
 Live and causal. The neural VAD says whether someone speaks. While they do, an embedding of the
-current speech segment (its newest `window_s`) is compared with the two voices known so far:
+current speech segment (its newest `window_s`) goes to the nearer of the two voices known so far:
 
-- the first voice heard founds A;
-- a voice unlike A for `confirm` embeddings in a row founds B (one dissimilar breath does not);
-- then each embedding goes to the nearer voice, with a hysteresis margin inside a segment, so a
-  turn does not flip-flop;
-- a voice unlike both (a TV, a visitor) for `confirm` embeddings is nobody's: both stay listeners,
-  and it never replaces A or B;
-- an embedding close to both voices at once is overlap: both speak.
+- the first voice heard is A;
+- about once a second of speech the history is split in two; when the halves are far enough
+  apart and each holds enough speech, they are A (the half nearer the first voice) and B;
+- inside a segment the other voice must be clearly nearer to take over, so a turn does not
+  flip-flop; until a new segment has `min_speech_s` of speech it keeps the last decision;
+- a voice unlike both (a TV, music) for `confirm` embeddings is nobody's: both stay listeners,
+  and it never replaces A or B.
 
-Enrolled voices (`calibrate enroll`) seed A and B, so enrolment skips the founding and nothing else.
-Until a segment has `min_speech_s` of speech, it keeps the last decision: turns mostly go on.
+Enrolled voices (`calibrate enroll`) are A and B from the start: no split, nothing else differs.
+Decision 0007 has the figures.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
 from talking_together.activity.base import Framer
 from talking_together.activity.vad import NeuralVad, NeuralVadConfig
-from talking_together.activity.voices import VoiceProfile, embed
+from talking_together.activity.voices import EMBEDDING_DIM, VoiceProfile, embed
 from talking_together.contract import FPS
 
 NOBODY = -1  # the third-voice label
@@ -45,8 +46,6 @@ class EmbeddingActivityConfig:
     third_voice_similarity: float = 0.55  # below this to both, the voice is nobody's
     confirm: int = 4  # embeddings in a row (0.64 s) before a third voice is believed
     switch_margin: float = 0.03  # inside a segment, the other voice must be this much nearer
-    overlap_margin: float = 0.0  # both voices this close (and above `overlap_similarity`) is overlap
-    overlap_similarity: float = 0.7
     vad: NeuralVadConfig = NeuralVadConfig()
 
 
@@ -72,40 +71,45 @@ class OnlineVoices:
         self.cfg = cfg
         self.enrolled = enrolled is not None
         self.centres: list[np.ndarray] = [p.embedding.copy() for p in enrolled] if enrolled else []
-        self._history: list[np.ndarray] = []
+        self._history: deque[np.ndarray] = deque(maxlen=cfg.history)
+        self._sum = np.zeros(EMBEDDING_DIM)  # of the history: while only A is known, A is its mean
         self._first: list[np.ndarray] = []  # the first voice heard, which is A however the halves fall
         self._seen = 0
         self._strangers = 0  # consecutive embeddings unlike both voices
 
     def assign(self, e: np.ndarray, current: tuple[int, ...], new_segment: bool, keep: bool = True) -> tuple[int, ...]:
-        """The speakers of embedding `e`: (0,), (1,), (0, 1) for overlap, or (NOBODY,).
+        """The speaker of embedding `e`: (0,), (1,) or (NOBODY,).
 
         Only kept embeddings (of a whole window of speech) shape the voices: a short one is noisy.
         """
         cfg = self.cfg
         if keep:
-            self._history = (self._history + [e])[-cfg.history :]
-            self._first = self._first if len(self._first) >= cfg.min_voice_embeddings else self._first + [e]
-            self._seen += 1
-            if not self.enrolled and self._seen % cfg.recluster_every == 0:
-                self._recluster()
-        if not self._history and len(self.centres) < 2:
-            return (0,)  # the first voice heard is A
+            self._remember(e)
         if len(self.centres) < 2:
-            self.centres = [unit(np.mean(self._history, axis=0))]  # the first voice heard is A
-            return (0,)
+            if self._history:
+                self.centres = [unit(self._sum)]
+            return (0,)  # the first voice heard is A
         sims = np.array([float(e @ c) for c in self.centres])
         if sims.max() < cfg.third_voice_similarity:
             self._strangers += 1
             return (NOBODY,) if self._strangers >= cfg.confirm else current
         self._strangers = 0
-        if sims.min() >= cfg.overlap_similarity and abs(sims[0] - sims[1]) < cfg.overlap_margin:
-            return (0, 1)
         best = int(np.argmax(sims))
-        held = current[0] if len(current) == 1 and current[0] in (0, 1) else None
+        held = current[0] if current[0] != NOBODY else None
         if not new_segment and held is not None and best != held and sims[best] - sims[held] < cfg.switch_margin:
             best = held  # inside a segment, hold the speaker unless the other is clearly nearer
         return (best,)
+
+    def _remember(self, e: np.ndarray) -> None:
+        if len(self._history) == self._history.maxlen:
+            self._sum -= self._history[0]
+        self._history.append(e)
+        self._sum += e
+        if len(self._first) < self.cfg.min_voice_embeddings:
+            self._first.append(e)
+        self._seen += 1
+        if not self.enrolled and self._seen % self.cfg.recluster_every == 0:
+            self._recluster()
 
     def _recluster(self) -> None:
         """Split the history in two; A is the half nearer the first voice heard."""
@@ -138,7 +142,7 @@ class EmbeddingActivity:
         self.vad = NeuralVad(cfg.vad)
         self.voices = OnlineVoices(cfg, enrolled)
         self._window = int(cfg.window_s * FPS)
-        self._segment: list[np.ndarray] = []  # mono speech frames of the current segment (newest `window`)
+        self._segment: deque[np.ndarray] = deque(maxlen=self._window)  # the current segment's newest mono speech frames
         self._segment_frames = 0  # speech frames in the current segment
         self._silence = 0  # frames since the last speech frame
         self.speakers: tuple[int, ...] = (0,)  # the last decision; the first voice heard is A
@@ -154,7 +158,8 @@ class EmbeddingActivity:
             else:
                 self._silence += 1
                 if self._silence >= self.cfg.pause_s * FPS:
-                    self._segment, self._segment_frames = [], 0
+                    self._segment.clear()
+                    self._segment_frames = 0
             for who in self.speakers:
                 if who != NOBODY:
                     out[k, who] = p
@@ -163,7 +168,7 @@ class EmbeddingActivity:
     def _speech(self, mono: np.ndarray) -> None:
         cfg = self.cfg
         self._silence = 0
-        self._segment = (self._segment + [mono])[-self._window :]
+        self._segment.append(mono)
         self._segment_frames += 1
         first = self._segment_frames == int(cfg.min_speech_s * FPS)
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):

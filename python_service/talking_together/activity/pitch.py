@@ -10,10 +10,9 @@ voiced segment (between pauses); a jump in voice features also ends a segment.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
-
-from dataclasses import dataclass
 
 from talking_together.activity.base import Framer
 from talking_together.activity.vad import EnergyVad, EnergyVadConfig

@@ -16,7 +16,7 @@ import torch
 
 from talking_together.activity.base import Framer
 from talking_together.activity.vad import NeuralVad
-from talking_together.contract import FPS
+from talking_together.contract import FPS, SAMPLE_RATE
 
 EMBEDDING_DIM = 256
 ENCODER_NAME = "resemblyzer-ge2e-256"  # stored with every enrolled profile
@@ -43,7 +43,7 @@ def embed(audio: np.ndarray) -> np.ndarray:
 
 def warm_up() -> None:
     """Load the encoder and compile librosa's kernels now (several seconds), not on the first voice."""
-    embed(np.random.default_rng(0).normal(0, 0.1, 16_000).astype(np.float32))
+    embed(np.random.default_rng(0).normal(0, 0.1, SAMPLE_RATE).astype(np.float32))
 
 
 @dataclass
@@ -70,7 +70,7 @@ def enroll_profile(audio: np.ndarray) -> VoiceProfile:
     if speech.sum() < FPS:
         raise ValueError(f"only {speech.sum() / FPS:.1f} s of speech detected; enrol at least 1 s")
     voiced = frames[speech].reshape(-1)
-    step = 2 * 16_000  # 2 s pieces, averaged: what the encoder's own embed_utterance does with partials
-    pieces = [voiced[i : i + step] for i in range(0, len(voiced), step) if len(voiced[i : i + step]) >= 8_000]
+    step = 2 * SAMPLE_RATE  # 2 s pieces, averaged: what the encoder's own embed_utterance does with partials
+    pieces = [voiced[i : i + step] for i in range(0, len(voiced), step) if len(voiced[i : i + step]) >= SAMPLE_RATE // 2]
     mean = np.mean([embed(p) for p in pieces], axis=0)
     return VoiceProfile(embedding=mean / np.linalg.norm(mean), seconds=float(speech.sum()) / FPS)

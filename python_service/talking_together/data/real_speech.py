@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-import soxr
 from scipy.signal import butter, sosfiltfilt
 
+from talking_together.audio.sources import read_audio_file
 from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
 from talking_together.data.dialogue import PEAK, Dialogue, Placed, assemble, segment
 from talking_together.data.espeak import Utterance
@@ -287,12 +287,6 @@ def in_room(d: Dialogue, rng: np.random.Generator) -> Dialogue:
 
 # --- real-voice dialogues ---------------------------------------------------------------------------
 
-def _load(path: Path) -> np.ndarray:
-    audio, rate = sf.read(path, dtype="float32", always_2d=True)
-    audio = audio.mean(1)
-    return audio if rate == SAMPLE_RATE else soxr.resample(audio, rate, SAMPLE_RATE).astype(np.float32)
-
-
 def _turns(clips: Sequence[Utterance], n: int, rng: np.random.Generator) -> list[Utterance]:
     """n turn pieces; a reader with little speech (train-clean-100 has one clip each) is re-cut
     at other points and repeats in a long dialogue."""
@@ -313,7 +307,7 @@ def real_dialogue(a: Reader, b: Reader, seed: int, turns: int = 8, room: bool = 
     stay dry and `masks` exact. Deterministic for (a, b, seed).
     """
     rng = np.random.default_rng([seed, int(a.id), int(b.id)])
-    clips = [[speech_utterance(_load(p), gain) for p in r.clips] for r, gain in zip((a, b), rng.uniform(-3, 3, 2))]
+    clips = [[speech_utterance(read_audio_file(p).mean(axis=1), gain) for p in r.clips] for r, gain in zip((a, b), rng.uniform(-3, 3, 2))]
     pieces = [_turns(clips[k], (turns + 1 - k) // 2, rng) for k in range(2)]
     script = [("", pieces[i % 2][i // 2]) for i in range(turns)]
     placed = place(script, lambda k: ("", backchannel_piece(clips[k], rng)), rng)

@@ -16,10 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
-import soxr
 
-from talking_together.contract import SAMPLE_RATE
+from talking_together.audio.sources import read_audio_file
 from talking_together.data.dialogue import Dialogue, assemble
 from talking_together.data.real_speech import in_room, place, speech_utterance
 from talking_together.data.text import backchannel, script
@@ -92,12 +90,7 @@ def synthesize(family: str, requests: Sequence[tuple[str, str]]) -> list[np.ndar
             _flite(requests, paths)
         else:
             _festival(requests, paths, Path(tmp) / "script.scm")
-        out = []
-        for path in paths:
-            audio, rate = sf.read(path, dtype="float32", always_2d=True)
-            audio = audio.mean(1)
-            out.append(audio if rate == SAMPLE_RATE else soxr.resample(audio, rate, SAMPLE_RATE, quality="HQ"))
-    return [np.asarray(a, np.float32) for a in out]
+        return [read_audio_file(path).mean(axis=1) for path in paths]
 
 
 def tts_dialogue(family: str, voices: tuple[str, str], seed: int, turns: int = 8, room: bool = True) -> Dialogue:

@@ -39,6 +39,6 @@ def calibrated_layout(calibration: Calibration | None, requested: Layout) -> Lay
     """A calibrated room's measured seats beat any requested layout."""
     if calibration is None:
         return requested
-    log.info("layout %r replaced by the seats of calibration %s", requested.description, calibration.id)
+    log.info("the requested layout is replaced by the seats of calibration %s", calibration.id)
     anchors = tuple(Anchor(position=pos, yaw_rad=yaw) for pos, yaw in calibration.layout_anchors())
     return Layout(anchors=anchors, description=f"calibration {calibration.id}")
