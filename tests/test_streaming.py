@@ -22,7 +22,7 @@ from talking_together.contract import FPS, SAMPLE_RATE
 from talking_together.evaluate.predict import OracleActivity, frames_to_motion
 from talking_together.geometry import Anchor
 from talking_together.layout import Layout, resolve_layout
-from talking_together.model import DEFAULT_CHECKPOINT, ModelConfig, MotionGenerator, audio_features, layout_features, load_generator, save_checkpoint
+from talking_together.model import DEFAULT_CHECKPOINT, CheckpointError, ModelConfig, MotionGenerator, audio_features, layout_features, load_generator, save_checkpoint
 from talking_together.service.client import StreamStats, audio_requests, subscribe
 from talking_together.service.config import ServerConfig
 from talking_together.service.server import BackgroundServer
@@ -129,12 +129,17 @@ def test_serve_diffusion_streams_25_fps(small_checkpoint: Path, clip: Path) -> N
 
 
 def test_requesting_diffusion_without_a_checkpoint_is_a_clear_error(tmp_path: Path, clip: Path) -> None:
+    """Issue 18: an explicit --animator diffusion with no checkpoint stops the start, and a baseline
+    server refuses a client's request for diffusion instead of loading a model on its behalf."""
+    with pytest.raises(CheckpointError, match="missing.pt"):
+        with BackgroundServer(ServerConfig(port=0, animator="diffusion", checkpoint=str(tmp_path / "missing.pt"))):
+            pass
     config = ServerConfig(port=0, animator="baseline", checkpoint=str(tmp_path / "missing.pt"))
     with BackgroundServer(config) as server, grpc.insecure_channel(server.address) as channel:
         with pytest.raises(grpc.RpcError) as err:
             list(pb_grpc.TalkingTogetherStub(channel).Animate(audio_requests(clip, animator="diffusion"), timeout=30))
-    assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert "missing.pt" in err.value.details()
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "--animator baseline" in err.value.details()
 
 
 def test_auto_falls_back_to_the_baseline(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from talking_together import __version__
 # Modules whose add_parser() registers sub-commands; a missing one is a bug, not an option.
 COMMAND_MODULES: tuple[str, ...] = (
     "talking_together.service.cli",  # serve, client
+    "talking_together.service.security_cli",  # certs, token
     "talking_together.demo",  # demo
     "talking_together.data.cli",  # data synth, figure, stats
     "talking_together.train.cli",  # train

@@ -6,15 +6,15 @@ import logging
 from typing import TYPE_CHECKING
 
 from talking_together.geometry import Anchor
-from talking_together.layout.layout import Layout, LayoutError, Posture, Relation, build_layout
+from talking_together.layout.layout import DistanceLimits, Layout, LayoutError, Posture, Relation, build_layout, validate_layout
 from talking_together.layout.parser import parse_layout_prompt, vocabulary
 from talking_together.layout.presets import DEFAULT_PRESET, PRESETS
 
 if TYPE_CHECKING:
     from calibration import Calibration
 
-__all__ = ["DEFAULT_PRESET", "PRESETS", "Layout", "LayoutError", "Posture", "Relation", "build_layout", "calibrated_layout",
-           "parse_layout_prompt", "resolve_layout", "vocabulary"]
+__all__ = ["DEFAULT_PRESET", "PRESETS", "DistanceLimits", "Layout", "LayoutError", "Posture", "Relation", "build_layout",
+           "calibrated_layout", "parse_layout_prompt", "resolve_layout", "validate_layout", "vocabulary"]
 log = logging.getLogger(__name__)
 
 
@@ -24,9 +24,7 @@ def resolve_layout(prompt: str | None = None, preset: str | None = None, layout:
     if sum(given) > 1:
         raise LayoutError("give one of a prompt, a preset or a layout, not several")
     if layout is not None:
-        if len(layout.anchors) != 2:
-            raise LayoutError(f"a layout needs 2 anchors (A, B), got {len(layout.anchors)}")
-        return layout
+        return validate_layout(layout)
     if prompt is not None:
         return parse_layout_prompt(prompt)
     name = preset or DEFAULT_PRESET

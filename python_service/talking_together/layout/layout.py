@@ -42,10 +42,15 @@ class BodyHeights:
 
 @dataclass(frozen=True)
 class DistanceLimits:
-    """Anchor to anchor: closer and the heads collide, farther and it is no longer one conversation."""
+    """Anchor to anchor: closer and the heads collide, farther and it is no longer one conversation.
+
+    The one home of what a layout may be, for prompts, presets and a client's structured layout.
+    """
 
     min_m: float = 0.3
     max_m: float = 10.0
+    room_radius_m: float = 50.0  # an anchor farther from the room origin is not in the room (and costs float32 precision)
+    max_abs_yaw_rad: float = 2 * math.pi  # one turn either way; more is a unit mistake (degrees sent as radians)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,31 @@ class Layout:
     @property
     def distance_m(self) -> float:
         return float(np.linalg.norm(self.anchors[0].position - self.anchors[1].position))
+
+
+def validate_layout(layout: Layout, limits: DistanceLimits = DistanceLimits()) -> Layout:
+    """A structured layout checked as a prompt's is: finite numbers, a yaw in radians, a distance people talk at.
+
+    NaN or infinite coordinates would make every frame of the session NaN; anchors 1 km apart are
+    not a conversation. Raises LayoutError naming the anchor, the value and the accepted range.
+    """
+    if len(layout.anchors) != 2:
+        raise LayoutError(f"a layout needs 2 anchors (A, B), got {len(layout.anchors)}")
+    for role, anchor in zip("AB", layout.anchors):
+        if not np.all(np.isfinite(anchor.position)):
+            raise LayoutError(f"anchor {role}'s position {anchor.position.tolist()} is not finite: send x, y, z in metres")
+        if not math.isfinite(anchor.yaw_rad) or abs(anchor.yaw_rad) > limits.max_abs_yaw_rad:
+            raise LayoutError(
+                f"anchor {role}'s yaw_rad {anchor.yaw_rad} is outside [-{limits.max_abs_yaw_rad:.4f}, {limits.max_abs_yaw_rad:.4f}]: "
+                "send the yaw in radians (degrees * pi / 180)"
+            )
+        if (offset := float(np.linalg.norm(anchor.position))) > limits.room_radius_m:
+            raise LayoutError(f"anchor {role} is {offset:.1f} m from the room origin: keep anchors within {limits.room_radius_m:g} m of it")
+    if not limits.min_m <= layout.distance_m <= limits.max_m:
+        raise LayoutError(
+            f"the anchors are {layout.distance_m:.2f} m apart, outside [{limits.min_m}, {limits.max_m}] m: give a distance people can talk at"
+        )
+    return layout
 
 
 def yaw_facing(direction: np.ndarray) -> float:

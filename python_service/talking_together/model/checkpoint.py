@@ -1,7 +1,14 @@
-"""Checkpoint files: weights, configs, normaliser and provenance in one torch file, checked on load."""
+"""Checkpoint files: weights, configs, normaliser and provenance in one torch file, checked on load.
+
+Loading never runs code from the file: torch's weights-only unpickler accepts tensors and plain
+data (dicts, lists, numbers, strings) and refuses every other global, so a checkpoint from
+someone else is data, not a program. Everything `save_checkpoint` writes is of those kinds.
+"""
 
 from __future__ import annotations
 
+import pickle
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -39,9 +46,15 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise CheckpointError(f"no checkpoint at {path}")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=False)
+        payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # torch raises many types for a truncated or foreign file
-        raise CheckpointError(f"{path} is not a readable torch checkpoint ({type(e).__name__}: {e})") from e
+        if isinstance(e, pickle.UnpicklingError) and (refused := _refused_global(e)):  # outside the allow-list
+            raise CheckpointError(
+                f"{path} holds Python objects beyond tensors and plain data ({refused}); it was refused unread, "
+                "because loading it could run its code: re-save it with talking_together.model.save_checkpoint"
+            ) from e
+        reason = "corrupt or not a torch file" if isinstance(e, pickle.UnpicklingError) else f"{type(e).__name__}: {_one_line(str(e))}"
+        raise CheckpointError(f"{path} is not a readable torch checkpoint ({reason})") from e
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         got = payload.get("format") if isinstance(payload, dict) else type(payload).__name__
         raise CheckpointError(f"{path} is not a {FORMAT} checkpoint (format: {got!r})")
@@ -49,6 +62,19 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     if missing:
         raise CheckpointError(f"{path} lacks {sorted(missing)}")
     return payload
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """Torch's messages span lines; an error here is one line (a log record, a CLI failure)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _refused_global(error: pickle.UnpicklingError) -> str | None:
+    """The global the weights-only unpickler refused ('GLOBAL posix.system'), without torch's advice to
+    load the file unsafely; None when it refused something else (a corrupt byte stream)."""
+    match = re.search(r"unsupported GLOBAL (\S+)|Unsupported global: GLOBAL (\S+)", str(error))
+    return f"GLOBAL {match.group(1) or match.group(2)}" if match else None
 
 
 def load_generator(path: str | Path = DEFAULT_CHECKPOINT, device: str | torch.device = "cpu") -> MotionGenerator:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 
 from talking_together.animators.registry import ANIMATOR_NAMES
@@ -33,6 +34,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s; 0.0.0.0 for a headset on the LAN)")
     serve.add_argument("--port", type=int, default=50051, help="port (default: %(default)s)")
     serve.add_argument("--seed", type=int, default=0, help="animator seed (default: %(default)s)")
+    sec = serve.add_argument_group("security", "TLS and tokens (docs/security.md); required on any address but loopback")
+    sec.add_argument("--tls-cert", metavar="FILE", help="server certificate, PEM (`talking-together certs` writes server.pem)")
+    sec.add_argument("--tls-key", metavar="FILE", help="the certificate's private key, PEM (server.key)")
+    sec.add_argument("--tls-client-ca", metavar="FILE", help="mutual TLS: accept only clients with a certificate from this CA")
+    sec.add_argument("--tokens", metavar="FILE", help="require a token from this file (`talking-together token new`); re-read on change and SIGHUP")
+    sec.add_argument("--insecure", action="store_true", help="serve a non-loopback address without TLS and tokens (logged as a warning)")
     serve.set_defaults(func=run_serve)
 
     client = subparsers.add_parser(
@@ -48,14 +55,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     client.add_argument("--fast", action="store_true", help="send the file as fast as possible instead of in real time")
     client.add_argument("--out", help="write every response to this JSONL file")
     client.add_argument("--max-frames", type=int, default=0, help="stop after this many frames (0: until the stream ends)")
+    client.add_argument("--name", default="python-client", help="client_name sent with Subscribe, for the server's logs")
+    csec = client.add_argument_group("security", "TLS and tokens (docs/security.md)")
+    csec.add_argument("--tls-ca", metavar="FILE", help="connect with TLS, trusting this CA (ca.pem from `talking-together certs`)")
+    csec.add_argument("--tls-cert", metavar="FILE", help="mutual TLS: this client's certificate, PEM")
+    csec.add_argument("--tls-key", metavar="FILE", help="mutual TLS: its private key, PEM")
+    csec.add_argument("--tls-server-name", metavar="NAME", help="check the server certificate against NAME instead of the --server host")
+    csec.add_argument("--token", metavar="SECRET", help="send 'authorization: Bearer SECRET' (or set TALKING_TOGETHER_TOKEN)")
     client.set_defaults(func=run_client)
 
 
+def one_line(exc: BaseException) -> str:
+    """A start-up failure as users see it: one line, whatever the exception's text holds."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def run_serve(args: argparse.Namespace) -> int:
+    """Every start-up failure is one log line and exit status 1; -v adds the traceback for bugs."""
     from calibration import CalibrationError
     from talking_together.audio.sources import AudioDeviceError
     from talking_together.layout import LayoutError
-    from talking_together.service.config import ServerConfig
+    from talking_together.model import CheckpointError
+    from talking_together.service.config import SecurityConfig, ServerConfig
     from talking_together.service.server import run_server
 
     config = ServerConfig(
@@ -69,11 +90,17 @@ def run_serve(args: argparse.Namespace) -> int:
         loop_source=args.loop,
         record=args.record,
         seed=args.seed,
+        security=SecurityConfig(tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
+                                tokens=args.tokens, insecure=args.insecure),
     )
     try:
         asyncio.run(run_server(config))
-    except (AudioDeviceError, CalibrationError, LayoutError, FileNotFoundError, ValueError, OSError) as exc:
-        log.error("%s", exc)
+    except (AudioDeviceError, CalibrationError, CheckpointError, LayoutError, ValueError, OSError) as exc:
+        log.error("%s", one_line(exc))
+        return 1
+    except Exception as exc:  # a bug, not bad input: still one line, the traceback on -v
+        log.debug("start-up failed", exc_info=True)
+        log.error("cannot start: %s: %s (run with -v for the traceback)", type(exc).__name__, one_line(exc))
         return 1
     return 0
 
@@ -83,13 +110,25 @@ def run_client(args: argparse.Namespace) -> int:
 
     from talking_together.service.client import StreamStats, animate_file_stream, subscribe, write_jsonl
 
+    from talking_together.service.tls import ClientTLS, TLSConfigError, open_channel
+
     stats = StreamStats()
-    with grpc.insecure_channel(args.server) as channel, contextlib.ExitStack() as stack:
+    if (args.tls_cert or args.tls_key or args.tls_server_name) and not args.tls_ca:
+        print("error: --tls-cert, --tls-key and --tls-server-name need --tls-ca CA.pem (TLS first)", file=sys.stderr)
+        return 2
+    tls = ClientTLS(args.tls_ca, args.tls_cert, args.tls_key, args.tls_server_name) if args.tls_ca else None
+    token = args.token or os.environ.get("TALKING_TOGETHER_TOKEN") or None
+    try:
+        channel = open_channel(args.server, tls, token)
+    except TLSConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with channel, contextlib.ExitStack() as stack:
         out = stack.enter_context(open(args.out, "w")) if args.out else None
         if args.audio:
             responses = animate_file_stream(channel, args.audio, args.layout_prompt, realtime=not args.fast, animator=args.animator)
         else:
-            responses = subscribe(channel)
+            responses = subscribe(channel, args.name)
         try:
             for response in responses:
                 stats.add(response)

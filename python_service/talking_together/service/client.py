@@ -17,6 +17,7 @@ import numpy as np
 import soundfile as sf
 from google.protobuf import json_format
 
+from talking_together.service.tls import ClientTLS, open_channel
 from talking_together.v1 import talking_together_pb2 as pb
 from talking_together.v1 import talking_together_pb2_grpc as pb_grpc
 
@@ -53,9 +54,12 @@ def animate_file_stream(
     return pb_grpc.TalkingTogetherStub(channel).Animate(audio_requests(audio_path, layout_prompt, realtime, animator=animator))
 
 
-def animate_file(address: str, audio_path: str | Path, layout_prompt: str | None = None, realtime: bool = False, animator: str = "") -> list[pb.AnimateResponse]:
-    """Every response of one Animate stream: header, frames, final status."""
-    with grpc.insecure_channel(address) as channel:
+def animate_file(
+    address: str, audio_path: str | Path, layout_prompt: str | None = None, realtime: bool = False, animator: str = "",
+    tls: ClientTLS | None = None, token: str | None = None,
+) -> list[pb.AnimateResponse]:
+    """Every response of one Animate stream: header, frames, final status (over TLS and with a token when given)."""
+    with open_channel(address, tls, token) as channel:
         return list(animate_file_stream(channel, audio_path, layout_prompt, realtime, animator))
 
 

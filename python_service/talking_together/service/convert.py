@@ -17,6 +17,8 @@ from talking_together.contract import (
 )
 from talking_together.geometry import Anchor
 from talking_together.layout import Layout, resolve_layout
+from talking_together.service.config import ClientStringLimits
+from talking_together.service.hygiene import check_length
 from talking_together.v1 import talking_together_pb2 as pb
 
 _ENCODINGS = {pb.AUDIO_ENCODING_PCM16: Encoding.PCM16, pb.AUDIO_ENCODING_FLOAT32: Encoding.FLOAT32}
@@ -68,21 +70,26 @@ def layout_to_proto(layout: Layout) -> pb.Layout:
     )
 
 
-def layout_from_proto(spec: pb.LayoutSpec) -> Layout:
-    """A client's LayoutSpec -> Layout; raises LayoutError (a ValueError) with the fix."""
+def layout_from_proto(spec: pb.LayoutSpec, limits: ClientStringLimits = ClientStringLimits()) -> Layout:
+    """A client's LayoutSpec -> Layout; raises LayoutError or ClientStringError (ValueErrors) with the fix.
+
+    A structured layout is validated as a prompt's is (`layout.validate_layout`): finite numbers,
+    a yaw in radians, anchors a conversation apart.
+    """
     kind = spec.WhichOneof("kind")
     if kind == "prompt":
-        return resolve_layout(prompt=spec.prompt)
+        return resolve_layout(prompt=check_length(spec.prompt, "layout prompt", limits.prompt))
     if kind == "preset":
-        return resolve_layout(preset=spec.preset)
+        return resolve_layout(preset=check_length(spec.preset, "layout preset", limits.preset))
     if kind == "layout":
         if len(spec.layout.anchors) != 2:
             raise ValueError(f"a structured layout needs exactly 2 anchors (A, B), got {len(spec.layout.anchors)}")
+        description = check_length(spec.layout.description, "layout description", limits.prompt)
         anchors = tuple(
             Anchor(position=np.array([a.position.x, a.position.y, a.position.z]), yaw_rad=a.yaw_rad)
             for a in spec.layout.anchors
         )
-        return resolve_layout(layout=Layout(anchors=anchors, description=spec.layout.description or "structured"))
+        return resolve_layout(layout=Layout(anchors=anchors, description=description or "structured"))
     return resolve_layout()
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import ipaddress
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -25,8 +28,10 @@ from talking_together.audio.sources import FileSource, open_source
 from talking_together.layout import calibrated_layout, resolve_layout
 from talking_together.replay.recorder import record_room
 from talking_together.replay.recording import RecordingWriter
+from talking_together.service.auth import AuthInterceptor, TokenStore
 from talking_together.service.config import ServerConfig
 from talking_together.service.room import RoomSession
+from talking_together.service.tls import server_credentials
 from talking_together.service.servicer import SERVICE_NAME, TalkingTogetherService
 
 log = logging.getLogger(__name__)
@@ -40,11 +45,73 @@ class Running:
     port: int
     room_task: asyncio.Task | None = None
     recorder: RecordingWriter | None = None  # serve --record
+    auth: AuthInterceptor | None = None  # serve --tokens
+
+
+class UnsafeBindError(ValueError):
+    """A non-loopback bind without TLS and tokens, and no --insecure."""
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name, or "" (every interface): reachable from elsewhere
+
+
+def check_exposure(config: ServerConfig) -> None:
+    """On loopback the server may run open. Elsewhere it needs TLS and a way to authenticate clients
+    (tokens, or client certificates), or an explicit --insecure, which is logged loudly."""
+    sec = config.security
+    if is_loopback(config.host):
+        return
+    missing = [what for what, present in (("TLS", sec.tls), ("tokens", sec.tokens or sec.tls_client_ca)) if not present]
+    if not missing:
+        return
+    if sec.insecure:
+        log.warning("INSECURE: serving %s:%d without %s (--insecure): anyone who can reach this address can watch both people's "
+                    "faces, gaze and speech; see docs/security.md", config.host, config.port, " or ".join(missing))
+        return
+    raise UnsafeBindError(
+        f"refusing to serve {config.host}:{config.port} without {' and '.join(missing)}: anyone on that network could watch both "
+        "people. Fix: `talking-together certs --out certs --host LAN_ADDRESS` and `talking-together token new tokens.json --name "
+        "headset --scope subscribe,info`, then serve with --tls-cert certs/server.pem --tls-key certs/server.key --tokens tokens.json "
+        "(docs/security.md); or add --insecure on a network you trust"
+    )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind-probe every address `host` resolves to, so a busy port is one clear line, not gRPC's log and a RuntimeError."""
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise OSError(f"cannot resolve --host {host!r} ({exc.strerror}): give an address of this machine") from None
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gRPC does: TIME_WAIT is no obstacle
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise OSError(f"port {port} on {host} is in use (another server?): stop it, or pick another --port") from None
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    raise OSError(f"{host} is not an address of this machine: pick one of its addresses for --host") from None
+                raise OSError(f"cannot bind {host}:{port}: {exc.strerror}") from None
 
 
 async def start_server(config: ServerConfig) -> Running:
     """Build, bind and start; the room session (if any) starts capturing at once."""
+    check_exposure(config)
     config = replace(config, animator=resolve_animator_name(config.animator, config.checkpoint))
+    if config.animator == "diffusion":  # an explicit --animator diffusion loads now, so a bad checkpoint stops the start
+        from talking_together.animators.diffusion import shared_batcher
+
+        shared_batcher(config.checkpoint)
     calibration = load_calibration(config.calibration) if config.calibration else None  # checked at start, always
     room = None
     if config.source:
@@ -72,19 +139,32 @@ async def start_server(config: ServerConfig) -> Running:
 
 
 async def serve(service: TalkingTogetherService, config: ServerConfig) -> Running:
-    """Bind and start `service` with health checking and reflection: the live and the replay server."""
-    server = grpc.aio.server()
+    """Bind and start `service` with health checking and reflection: the live and the replay server.
+
+    TLS and tokens come from `config.security`; the token check is one interceptor (service/auth.py).
+    SO_REUSEPORT is off, so a second server on a busy port fails instead of sharing its clients.
+    """
+    credentials = server_credentials(config.security)  # files checked before anything binds
+    auth = AuthInterceptor(TokenStore(config.security.tokens), config.security.auth) if config.security.tokens else None
+    check_port_free(config.host, config.port)
+    server = grpc.aio.server(interceptors=[auth] if auth else None, options=[("grpc.so_reuseport", 0)])
     server.add_generic_rpc_handlers((service.handler(),))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    port = server.add_insecure_port(f"{config.host}:{config.port}")
+    address = f"{config.host}:{config.port}"
+    try:
+        port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
+    except RuntimeError:  # gRPC >= 1.6x raises where it used to return 0
+        port = 0
     if port == 0:
-        raise OSError(f"cannot bind {config.host}:{config.port}: is another server using the port?")
+        raise OSError(f"cannot bind {address}: is another server using the port?")
     await server.start()
     for name in (SERVICE_NAME, ""):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return Running(server, service, health_servicer, port)
+    log.info("transport: %s%s", "TLS" if credentials else "plaintext",
+             (", client certificates required" if config.security.tls_client_ca else "") + (", tokens required" if auth else ", no tokens"))
+    return Running(server, service, health_servicer, port, auth=auth)
 
 
 async def stop_server(running: Running, grace_s: float) -> None:
@@ -109,6 +189,8 @@ async def run_server(config: ServerConfig, start: Starter = start_server) -> Non
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    if running.auth:  # rotate tokens without a restart (the file is also re-read when it changes)
+        loop.add_signal_handler(signal.SIGHUP, running.auth.store.reload)
     await stop.wait()
     log.info("shutting down (grace %.1f s)", config.grace_s)
     await stop_server(running, config.grace_s)

@@ -2,7 +2,9 @@
 
 Bad input ends only its own stream, with INVALID_ARGUMENT or RESOURCE_EXHAUSTED and a message
 that names the problem and the fix. Every session slot is released in a `finally`, so
-cancelled and aborted streams leak nothing.
+cancelled and aborted streams leak nothing. A session gets only the animator the server was
+started with, and client strings reach the log only through `hygiene.client_text`. Tokens are
+checked before any of this, in `auth.AuthInterceptor`.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import grpc
 from calibration import Calibration
 from talking_together import __version__
 from talking_together.activity import make_activity
-from talking_together.animators.registry import UnknownAnimatorError, make_animator
+from talking_together.animators.registry import ANIMATOR_NAMES, UnknownAnimatorError, make_animator
 from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.decode import AudioFormatError, ClientAudioDecoder
 from talking_together.contract import ARKIT_BLENDSHAPES, FPS, JOINT_NAMES, SAMPLE_RATE, SCHEMA_VERSION
 from talking_together.layout import LayoutError, calibrated_layout
 from talking_together.model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError
+from talking_together.service.auth import principal_suffix
 from talking_together.service.config import ServerConfig
 from talking_together.service.convert import declared_format_from_proto, emitted, layout_from_proto, server_header
+from talking_together.service.hygiene import ClientStringError, check_length, client_text
 from talking_together.service.room import RoomSession
 from talking_together.v1 import talking_together_pb2 as pb
 
@@ -88,11 +92,12 @@ class TalkingTogetherService:
             kind = "an undecodable message" if header is None else f"'{header.WhichOneof('payload')}'"
             await context.abort(invalid, f"the first message must be a ClientHeader, got {kind}: send header (audio_format, layout) before any audio")
         header = header.header
+        animator_name = self.config.animator
         try:
             decoder = ClientAudioDecoder(declared_format_from_proto(header.audio_format), self.limits.audio_format)
-            layout = calibrated_layout(self.calibration, layout_from_proto(header.layout))
+            layout = calibrated_layout(self.calibration, layout_from_proto(header.layout, self.limits.strings))
             channels = header.audio_format.channel_count
-            animator_name = header.options.animator or self.config.animator
+            animator_name = self._served_animator(header.options.animator)
             animator = make_animator(
                 animator_name, layout, channels, make_activity(self.calibration, channels),
                 seed=header.options.seed or self.config.seed, checkpoint=self.config.checkpoint,
@@ -101,7 +106,8 @@ class TalkingTogetherService:
             await context.abort(invalid, str(exc))
         except CheckpointError as exc:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"this server cannot run the {animator_name!r} animator: {exc}")
-        log.info("session %s from %s: %s, layout %r, animator %s", session_id, context.peer(), decoder.declared, layout.description, animator.name)
+        log.info("session %s from %s%s: %s, layout %s, animator %s", session_id, context.peer(), principal_suffix(), decoder.declared,
+                 client_text(layout.description, self.limits.strings.log_chars), animator.name)
         yield server_header(session_id, layout, animator.name, header.audio_format, calibration_id=self.calibration.id if self.calibration else "")
 
         audio_seconds, frame_count = 0.0, 0
@@ -143,6 +149,19 @@ class TalkingTogetherService:
         log.info("session %s done: %d frames, %.2f s audio", session_id, frame_count, audio_seconds)
         yield pb.AnimateResponse(status=pb.FinalStatus(code=0, message="ok", frame_count=frame_count, audio_seconds=audio_seconds))
 
+    def _served_animator(self, requested: str) -> str:
+        """The animator a session gets: only the one this server was started with, never a load on a client's behalf."""
+        served = self.config.animator
+        requested = check_length(requested, "options.animator", self.limits.strings.animator)
+        if not requested or requested in ("auto", served):
+            return served
+        if requested not in ANIMATOR_NAMES:
+            raise UnknownAnimatorError(f"unknown animator {requested!r}: this server serves {served!r}; leave options.animator empty for it")
+        raise UnknownAnimatorError(
+            f"this server was started with --animator {served} and serves only that: leave options.animator empty "
+            f"(or send {served!r}), or use a server started with --animator {requested}"
+        )
+
     @staticmethod
     def _check_request(request: object) -> pb.AnimateRequest | None:
         return None if isinstance(request, Undecodable) else request
@@ -159,15 +178,24 @@ class TalkingTogetherService:
             )
         if len(self.room.subscribers) >= self.limits.max_subscribers:
             await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"the room has its limit of {self.limits.max_subscribers} subscribers: retry later")
+        strings = self.limits.strings
+        try:
+            check_length(request.client_name, "client_name", strings.client_name)
+        except ClientStringError as exc:
+            log.info("refused a subscriber from %s%s: client_name %s is over %d characters",
+                     context.peer(), principal_suffix(), client_text(request.client_name, strings.log_chars), strings.client_name)
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
         subscriber = self.room.subscribe(request.client_name or context.peer())
-        log.info("subscriber %s joined room %s", subscriber.name, self.room.session_id)
+        tag = f"sub-{uuid.uuid4().hex[:8]}"  # names the subscriber in later records, so its client_name is logged once
+        log.info("subscriber %s (%s) from %s%s joined room %s", tag, client_text(subscriber.name, strings.log_chars), context.peer(),
+                 principal_suffix(), self.room.session_id)
         try:
             yield self.room.header()
             while (message := await subscriber.next()) is not None:
                 yield message
         finally:
             self.room.unsubscribe(subscriber)
-            log.info("subscriber %s left (%d frames dropped while slow)", subscriber.name, subscriber.dropped)
+            log.info("subscriber %s left (%d frames dropped while slow)", tag, subscriber.dropped)
 
     # ------------------------------------------------------------------ GetInfo
 
