@@ -49,7 +49,8 @@ from tqdm import tqdm
 
 from calibration import MicArray, Seat, facing_yaw_deg, new_calibration, place_preset
 from calibration.room import check_seat_direction
-from talking_together.activity import EmbeddingActivity, EnergyActivity, PitchActivity, frame_f1, make_activity
+from talking_together.activity import EmbeddingActivity, EnergyActivity, PitchActivity, frame_f1, make_activity, stream_activity
+from talking_together.activity.base import LIVE_CHUNK
 from talking_together.activity import voices
 from talking_together.activity.simulate import Room, simulate
 from talking_together.contract import FPS, SAMPLE_RATE
@@ -59,21 +60,12 @@ from talking_together.data.real_speech import PAIRINGS
 from talking_together.data.voice_dialogues import FAMILIES, dialogue_set
 from talking_together.evaluate.diarization import DiarizationScore, person_f1
 
-CHUNK = 640  # samples per push: 40 ms at 16 kHz, what the live service sends
 SEED = 0
 ESTIMATORS = {"old": lambda: PitchActivity(1), "new": lambda: EmbeddingActivity(1)}
 LEGEND = "old = PitchActivity(1), the pitch clusterer; new = EmbeddingActivity(1), voice embeddings, nobody enrolled"
 
 
 # --- table 1: mono mic, old vs new ----------------------------------------------------------------
-
-def stream(activity, audio: np.ndarray) -> tuple[np.ndarray, float]:
-    """Push `audio` in 40 ms chunks -> ((frames, 2) probabilities, CPU seconds of the push loop)."""
-    start = time.process_time()
-    out = [activity.push(audio[i : i + CHUNK]) for i in range(0, len(audio), CHUNK)]
-    cpu = time.process_time() - start
-    return np.concatenate(out).reshape(-1, 2), cpu
-
 
 def first_heard_is_a(d: Dialogue) -> tuple[Dialogue, bool]:
     """The dialogue with A = the first voice heard, as the estimators label them (-> relabelled?).
@@ -146,7 +138,7 @@ def warm_up() -> None:
     voices.warm_up()
     noise = np.random.default_rng(0).normal(0, 0.05, 3 * SAMPLE_RATE).astype(np.float32)
     for make in ESTIMATORS.values():
-        stream(make(), noise)
+        stream_activity(make(), noise)
 
 
 def mono_table(console: Console, families: list[str], count: int, split: str) -> None:
@@ -170,11 +162,11 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
         results[family, pairing] = {name: Result() for name in ESTIMATORS}
         for d in dialogues:
             for name, make in ESTIMATORS.items():
-                probs, cpu = stream(make(), d.audio)
+                probs, cpu = stream_activity(make(), d.audio)
                 results[family, pairing][name].add(probs, d, cpu)
 
     table = Table(title=f"Mono room mic, nobody enrolled: {count} dialogue(s) per row, split {split!r}, "
-                        f"pushed in {CHUNK}-sample chunks", title_justify="left")
+                        f"pushed in {LIVE_CHUNK}-sample chunks", title_justify="left")
     for col in ("family", "pair", "audio s"):
         table.add_column(col, justify="left" if col != "audio s" else "right")
     for name in ESTIMATORS:
@@ -279,7 +271,7 @@ def array_table(console: Console) -> None:
             for k in range(2):  # calibration check: each person speaks alone from their seat
                 alone = simulate(enrol[k][None], mouths[k][None], mics, room, snr_db=20.0, seed=50 + k)
                 rows[name]["doa"].append(check_seat_direction(cal, k, alone).error_deg)
-            probs, cpu = stream(make_activity(cal, audio.shape[1]), audio)
+            probs, cpu = stream_activity(make_activity(cal, audio.shape[1]), audio)
             rows[name]["cpu"] += cpu
             rows[name]["audio"] += len(audio) / SAMPLE_RATE
             rows[name]["f1"].append(frame_f1(probs, d.masks))

@@ -16,7 +16,8 @@ from talking_together.data.room import SPEED_OF_SOUND, diffuse_noise
 from talking_together.geometry import angle_between, eye_midpoint_world, gaze_direction, quat_conjugate, quat_multiply
 from talking_together.layout import resolve_layout
 
-CFG = CorpusConfig(seed=7, turns=(3, 5))
+ESPEAK = {"families": (("espeak", 1.0),), "real_test_samples": 0}  # fast, and needs no ../shared
+CFG = CorpusConfig(seed=7, turns=(3, 5), **ESPEAK)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_masks_agree_with_source_energy(samples):
 
 
 def test_shards_and_held_out_identities(tmp_path):
-    manifest = generate(0.01, tmp_path, CorpusConfig(seed=3, turns=(3, 4), shard_samples=2))
+    manifest = generate(0.01, tmp_path, CorpusConfig(seed=3, turns=(3, 4), shard_samples=2, **ESPEAK))
     held = set(manifest["held_out_identities"])
     pool, held_voices = identity_pool()
     assert held and held_voices
@@ -91,11 +92,11 @@ def _hashes(directory) -> dict[str, str]:
 
 
 def test_same_seed_same_bytes_across_worker_counts(tmp_path):
-    cfg = CorpusConfig(seed=5, turns=(3, 4), shard_samples=2)
+    cfg = CorpusConfig(seed=5, turns=(3, 4), shard_samples=2, **ESPEAK)
     generate(0.006, tmp_path / "a", cfg, workers=1)
     generate(0.006, tmp_path / "b", cfg, workers=2)
     assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
-    generate(0.006, tmp_path / "c", CorpusConfig(seed=6, turns=(3, 4), shard_samples=2))
+    generate(0.006, tmp_path / "c", CorpusConfig(seed=6, turns=(3, 4), shard_samples=2, **ESPEAK))
     assert set(_hashes(tmp_path / "c").values()).isdisjoint(_hashes(tmp_path / "a").values())
 
 

@@ -115,7 +115,7 @@ def test_train_and_eval_commands_name_a_bad_checkpoint_without_a_traceback(tiny_
 def tiny_corpus(tmp_path_factory) -> Path:
     """A few seconds of synthetic dialogue with train and val splits (shared across tests)."""
     out = tmp_path_factory.mktemp("corpus")
-    generate(0.01, out, CorpusConfig(seed=3, turns=(2, 3), shard_samples=2), workers=1)
+    generate(0.01, out, CorpusConfig(seed=3, turns=(2, 3), shard_samples=2, families=(("espeak", 1.0),), real_test_samples=0), workers=1)
     for split in ("val", "test_identity"):
         if not list(out.glob(f"{split}-*.npz")):  # a short corpus may draw no sample of a split
             shutil.copy(next(out.glob("train-*.npz")), out / f"{split}-00000.npz")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from talking_together.activity.base import FrameStft, Framer, SpeakerActivity, StftConfig, frame_f1
+from talking_together.activity.base import FrameStft, Framer, SpeakerActivity, StftConfig, frame_f1, stream_activity
 from talking_together.activity.doa import DoaActivity, DoaActivityConfig, srp_phat_azimuth
 from talking_together.activity.embedding import EmbeddingActivity, EmbeddingActivityConfig
 from talking_together.activity.pitch import PitchActivity, PitchActivityConfig
@@ -67,6 +67,7 @@ __all__ = [
     "VoiceProfile",
     "enroll_profile",
     "frame_f1",
+    "stream_activity",
     "make_activity",
     "srp_phat_azimuth",
 ]

@@ -6,6 +6,7 @@ that frame's last sample, so the animators can use them with no added latency.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -84,6 +85,18 @@ class FrameStft:
         spectra = np.fft.rfft(segments, axis=1).astype(np.complex64)  # (n_win, bins, C)
         spectra = spectra.transpose(0, 2, 1).reshape(k, cfg.windows_per_frame, channels, cfg.n_fft // 2 + 1)
         return frames, spectra
+
+
+LIVE_CHUNK = SAMPLES_PER_FRAME  # samples per push: 40 ms at 16 kHz, what the live service sends
+
+
+def stream_activity(activity: SpeakerActivity, audio: np.ndarray, chunk: int = LIVE_CHUNK) -> tuple[np.ndarray, float]:
+    """A whole recording pushed as the live service pushes it, in `chunk`-sample pieces ->
+    ((frames, 2) probabilities, CPU seconds of the push loop). For offline scoring."""
+    start = time.process_time()
+    out = [activity.push(audio[i : i + chunk]) for i in range(0, len(audio), chunk)]
+    cpu = time.process_time() - start
+    return np.concatenate(out).reshape(-1, 2), cpu
 
 
 def frame_f1(probs: np.ndarray, masks: np.ndarray, threshold: float = 0.5) -> float:

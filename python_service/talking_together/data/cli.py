@@ -10,10 +10,36 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+def _families(text: str) -> tuple[tuple[str, float], ...]:
+    """"espeak=0.5,real=0.35" -> (("espeak", 0.5), ("real", 0.35))."""
+    from talking_together.data.tts import VOICES
+
+    out = []
+    for part in text.split(","):
+        name, _, share = part.partition("=")
+        if name not in ("espeak", "real", *VOICES):
+            raise argparse.ArgumentTypeError(f"unknown voice family {name!r}: use espeak, real, {', '.join(VOICES)}")
+        try:
+            out.append((name, float(share)))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{part!r} is not FAMILY=SHARE, e.g. real=0.35") from None
+    return tuple(out)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from talking_together.data.corpus import CorpusConfig, generate  # scipy, pyroomacoustics: on use
+    from talking_together.data.real_speech import root_dir
 
-    manifest = generate(args.hours, Path(args.out), CorpusConfig(seed=args.seed), workers=args.workers)
+    cfg = CorpusConfig(seed=args.seed, real_test_samples=args.real_test)
+    if args.families:
+        cfg.families = args.families
+    if args.real_test or any(name == "real" and share > 0 for name, share in cfg.families):
+        try:
+            root_dir()
+        except FileNotFoundError as exc:
+            log.error("data synth: %s; or leave real voices out: --families espeak=0.7,flite=0.2,festival=0.1 --real-test 0", exc)
+            return 2
+    manifest = generate(args.hours, Path(args.out), cfg, workers=args.workers)
     log.info("%d samples, %.3f h of dialogue in %s", manifest["num_samples"], manifest["hours"], args.out)
     return 0
 
@@ -41,6 +67,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     synth.add_argument("--out", required=True, help="output directory")
     synth.add_argument("--seed", type=int, default=0, help="same seed, byte-identical shards")
     synth.add_argument("--workers", type=int, default=1, help="parallel generator processes")
+    synth.add_argument("--families", type=_families,
+                       help="voice families of train/val samples and their shares (default "
+                            "espeak=0.5,real=0.35,flite=0.1,festival=0.05; held-out synthetic splits stay espeak)")
+    synth.add_argument("--real-test", type=int, default=12,
+                       help="dialogues of LibriSpeech's test readers in the test_real split (default 12)")
     synth.set_defaults(func=_synth)
 
     figure = commands.add_parser("figure", help="plot one sample: waveform, masks, jawOpen, head yaw, gaze flags")

@@ -14,7 +14,7 @@ import json
 import logging
 import zipfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,10 +28,13 @@ from talking_together.data.dialogue import Dialogue, Placed, assemble, segment
 from talking_together.data.espeak import Voice, synthesize
 from talking_together.data.layouts import LayoutSampling, sample_layout
 from talking_together.data.room import RoomConfig, record
-from talking_together.data.splits import SPLITS
+from talking_together.data import real_speech, tts
+from talking_together.data.augment import AugmentConfig, augment, telephone
+from talking_together.data.real_speech import PAIRINGS
+from talking_together.data.splits import HELD_OUT_SPLITS, REAL_TEST_SPLIT, SPLITS, TRAIN_SPLITS, VAL_SPLITS
 from talking_together.data.text import script, statement
 from talking_together.data.turns import TurnTakingConfig, conversation
-from talking_together.data.visemes import VisemeConfig, mouth_track
+from talking_together.data.visemes import VisemeConfig, mouth_track, visemes_of
 from talking_together.geometry import compose_head_world, eye_midpoint_world, quat_rotate
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ IDENTITIES_PER_VOICE = 4
 POOL_SEED = 20_260_000  # fixed: the identity pool and its split never depend on a run's seed
 SPLIT_PROBS = (0.85, 0.05, 0.05, 0.05)
 IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
+REAL_TEST_BASE = 1_000_000  # sample indices of the test_real split start here
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,11 @@ class CorpusConfig:
     dubbing_prob: float = 0.2
     turns: tuple[int, int] = (6, 12)
     shard_samples: int = 16
+    # voice family -> share of train/val samples; held-out synthetic splits stay espeak (comparable
+    # with every earlier report), and real test readers get their own split, test_real
+    families: tuple[tuple[str, float], ...] = (("espeak", 0.5), ("real", 0.35), ("flite", 0.1), ("festival", 0.05))
+    real_test_samples: int = 12  # dialogues of LibriSpeech's test readers, FF / MM / FM in turn
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
     layout: LayoutSampling = field(default_factory=LayoutSampling)
     room: RoomConfig = field(default_factory=RoomConfig)
     turn_taking: TurnTakingConfig = field(default_factory=TurnTakingConfig)
@@ -130,23 +139,72 @@ def _dubbed(ids: tuple[Identity, Identity], rng: np.random.Generator, cfg: Corpu
     return assemble(placed, tuple(ids[k].voice_for(rng) for k in range(2)))
 
 
-def make_sample(index: int, cfg: CorpusConfig) -> tuple[str, dict[str, np.ndarray], dict]:
-    """Sample `index` of the corpus: (split, arrays, metadata); a pure function of (seed, index)."""
-    rng = np.random.default_rng([cfg.seed, index])
-    pool, held_voices = identity_pool()
+LIP_CLOSED, LIP_OPEN = 0, 1  # lip_events kinds: a bilabial (p, b, m) and an open vowel (viseme "aa")
+
+
+def lip_events(phonemes: tuple[list[tuple[str, float, float]], ...]) -> np.ndarray:
+    """Where each speaker's lips must close (bilabials) and open wide: what evaluate/metrics.py's
+    lip-closure score checks a predicted mouth against, on real voices too."""
+    rows = [(k, a, b, LIP_CLOSED if "PP" in vis else LIP_OPEN)
+            for k, spans in enumerate(phonemes) for sym, a, b in spans
+            for vis in [visemes_of(sym)] if "PP" in vis or vis == ["aa"]]
+    return np.array(rows, np.float32).reshape(-1, 4)
+
+
+def _other_family(family: str, split: str, index: int, rng: np.random.Generator) -> Dialogue:
+    """A re-assembled dialogue of real readers or TTS voices with aligned phones (data/alignment.py):
+    training readers for train/val, LibriSpeech's test readers for test_real."""
+    seed = int(rng.integers(2**31))
+    if family == "real":
+        reader_split = "test" if split == REAL_TEST_SPLIT else "train"
+        pairing = PAIRINGS[index % len(PAIRINGS)] if split == REAL_TEST_SPLIT else str(rng.choice(PAIRINGS))
+        a, b = real_speech.pairs(reader_split, pairing, 1, seed)[0]
+        return real_speech.real_dialogue(a, b, seed, turns=int(rng.integers(6, 11)), room=False, phones=True)
+    voices = rng.choice(list(tts.VOICES[family]), 2, replace=False)
+    return tts.tts_dialogue(family, (str(voices[0]), str(voices[1])), seed, turns=int(rng.integers(6, 11)),
+                            room=False, phones=True)
+
+
+def _split_and_family(index: int, rng: np.random.Generator, other: np.random.Generator, cfg: CorpusConfig
+                      ) -> tuple[str, str]:
+    if index >= REAL_TEST_BASE:
+        return REAL_TEST_SPLIT, "real"
     split = str(rng.choice(SPLITS, p=SPLIT_PROBS))
-    ids = _pick_identities(split, pool, held_voices, rng)
-    dubbing = bool(rng.random() < cfg.dubbing_prob)
-    if dubbing:
-        d = _dubbed(ids, rng, cfg)
+    if split in HELD_OUT_SPLITS:
+        return split, "espeak"
+    names, shares = zip(*cfg.families)
+    return split, str(other.choice(names, p=np.array(shares) / sum(shares)))
+
+
+def make_sample(index: int, cfg: CorpusConfig) -> tuple[str, dict[str, np.ndarray], dict]:
+    """Sample `index` of the corpus: (split, arrays, metadata); a pure function of (seed, index).
+    Indices from REAL_TEST_BASE on are the test_real split."""
+    rng = np.random.default_rng([cfg.seed, index])
+    other = np.random.default_rng([cfg.seed, index, 1])  # family, voices, augmentation: espeak's stream stays as it was
+    split, family = _split_and_family(index, rng, other, cfg)
+    if family == "espeak":
+        pool, held_voices = identity_pool()
+        ids = _pick_identities(split, pool, held_voices, rng)
+        dubbing = bool(rng.random() < cfg.dubbing_prob)
+        if dubbing:
+            d = _dubbed(ids, rng, cfg)
+        else:
+            voices = (ids[0].voice_for(rng), ids[1].voice_for(rng))
+            d = conversation(script(rng, int(rng.integers(*cfg.turns)), max_sentences=2), voices, rng, cfg.turn_taking)
+        identities = [asdict(i) for i in ids]
     else:
-        voices = (ids[0].voice_for(rng), ids[1].voice_for(rng))
-        d = conversation(script(rng, int(rng.integers(*cfg.turns)), max_sentences=2), voices, rng, cfg.turn_taking)
+        if split == REAL_TEST_SPLIT:  # a sample of the main stream still draws its layout and room from rng
+            rng = other
+        dubbing, d = True, _other_family(family, split, index, other)
+        identities = [{"id": str(v), "voice": str(v), "articulation": float(other.uniform(0.8, 1.2))} for v in d.voices]
+    augmented: list[str] = []
+    if split in TRAIN_SPLITS + VAL_SPLITS:
+        d, augmented = augment(d, other, cfg.augment)
 
     layout = sample_layout(rng, cfg.layout)
     anchors = layout.anchors
-    mouths = tuple(mouth_track(d.phonemes[k], d.stress[k], d.num_frames, VisemeConfig(articulation=ids[k].articulation))
-                   for k in range(2))
+    mouths = tuple(mouth_track(d.phonemes[k], d.stress[k], d.num_frames,
+                               VisemeConfig(articulation=identities[k]["articulation"])) for k in range(2))
     stress_times = tuple(np.array([a for (_, a, _), s in zip(d.phonemes[k], d.stress[k]) if s == 2]) for k in range(2))
     tracks = animate(anchors, d.masks, d.sources, mouths, d.turns, d.turn_kinds, stress_times, rng)
 
@@ -155,13 +213,17 @@ def make_sample(index: int, cfg: CorpusConfig) -> tuple[str, dict[str, np.ndarra
         pos, rot = compose_head_world(a, np.zeros(3), IDENTITY, IDENTITY)
         mouth_pos.append(eye_midpoint_world(pos, rot) + quat_rotate(rot, np.array([0.0, -0.07, 0.0])))
     room = record(d.sources, np.array(mouth_pos), rng, cfg.room)
-    scale = 0.5 / max(float(np.abs(room.audio).max()), 1e-9)
+    recorded = room.audio
+    if split in TRAIN_SPLITS + VAL_SPLITS and other.random() < cfg.augment.codec_prob:
+        recorded = telephone(recorded)
+        augmented.append("telephone")
+    scale = 0.5 / max(float(np.abs(recorded).max()), 1e-9)
 
     def pcm(x: np.ndarray) -> np.ndarray:
         return np.round(np.clip(x, -1, 1) * 32767).astype(np.int16)
 
     arrays = {
-        "audio": pcm(room.audio * scale),  # (C, n) int16
+        "audio": pcm(recorded * scale),  # (C, n) int16
         "sources": pcm(d.sources),  # (2, n) dry, before the room
         "masks": d.masks.astype(np.uint8),  # (T, 2)
         "expression": np.stack([t.expression for t in tracks], 1),  # (T, 2, 52)
@@ -172,12 +234,14 @@ def make_sample(index: int, cfg: CorpusConfig) -> tuple[str, dict[str, np.ndarra
         "gaze_at_partner": np.stack([t.gaze_at_partner for t in tracks], 1),  # (T, 2) bool
         "anchors": np.array([[*a.position, a.yaw_rad] for a in anchors], np.float32),  # (2, 4)
         "mic_positions": room.mic_positions.astype(np.float32),  # (C, 3) in R
+        "lip_events": lip_events(d.phonemes),  # (n, 4) [speaker, start_s, end_s, kind]: lip sync without video
     }
     meta = {
-        "index": index, "split": split, "mode": "dubbing" if dubbing else "conversation",
+        "index": index, "split": split, "mode": "dubbing" if dubbing else "conversation", "family": family,
+        "augmented": augmented,
         "duration_s": d.duration_s, "num_frames": d.num_frames, "layout_prompt": layout.description,
         "postures": [p.value for p in layout.postures],
-        "identities": [asdict(i) for i in ids],
+        "identities": identities,
         "mic_array": room.array, "room_size_m": room.room_size.round(3).tolist(),
         "room_min_m": room.room_min.round(3).tolist(), "rt60_s": round(room.rt60_s, 3),
         "snr_db": round(room.snr_db, 2),
@@ -210,8 +274,8 @@ def generate(hours: float, out: Path, cfg: CorpusConfig, workers: int = 1) -> di
     """Write shards until `hours` of dialogue are done, then manifest.json; returns the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     target_s, done_s, index = hours * 3600.0, 0.0, 0
-    buffers: dict[str, list] = {s: [] for s in SPLITS}
-    counts = {s: 0 for s in SPLITS}
+    buffers: dict[str, list] = {s: [] for s in (*SPLITS, REAL_TEST_SPLIT)}
+    counts = dict.fromkeys(buffers, 0)
     shards, samples_meta = [], []
 
     def flush(split: str) -> None:
@@ -222,21 +286,28 @@ def generate(hours: float, out: Path, cfg: CorpusConfig, workers: int = 1) -> di
         counts[split] += 1
         buffers[split] = []
 
-    bar = tqdm(total=round(target_s / 60, 1), unit="min", desc="synth", disable=None)
-    for split, arrays, meta in _results(cfg, workers):
+    def add(split: str, arrays: dict[str, np.ndarray], meta: dict) -> None:
         buffers[split].append(arrays)
-        samples_meta.append({k: meta[k] for k in ("index", "split", "mode", "duration_s", "layout_prompt",
+        samples_meta.append({k: meta[k] for k in ("index", "split", "mode", "family", "duration_s", "layout_prompt",
                                                    "mic_array", "rt60_s", "snr_db")}
                             | {"identities": [i["id"] for i in meta["identities"]]})
-        done_s += meta["duration_s"]
-        index += 1
         bar.update(round(meta["duration_s"] / 60, 2))
         if len(buffers[split]) >= cfg.shard_samples:
             flush(split)
+
+    bar = tqdm(total=round(target_s / 60, 1), unit="min", desc="synth", disable=None)
+    for split, arrays, meta in _results(cfg, workers, itertools.count()):
+        add(split, arrays, meta)
+        done_s += meta["duration_s"]
+        index += 1
         if done_s >= target_s:
             break
     bar.close()
-    for split in SPLITS:
+    bar = tqdm(total=cfg.real_test_samples, unit="dialogue", desc="test_real", disable=None)
+    for split, arrays, meta in _results(cfg, workers, range(REAL_TEST_BASE, REAL_TEST_BASE + cfg.real_test_samples)):
+        add(split, arrays, meta)
+    bar.close()
+    for split in buffers:
         if buffers[split]:
             flush(split)
     pool_ids, held_voices = identity_pool()
@@ -253,18 +324,20 @@ def generate(hours: float, out: Path, cfg: CorpusConfig, workers: int = 1) -> di
     return manifest
 
 
-def _results(cfg: CorpusConfig, workers: int) -> Iterator[tuple[str, dict[str, np.ndarray], dict]]:
-    """Samples 0, 1, 2, ... in order, computed by `workers` processes (the list is endless)."""
-    jobs = ((i, cfg) for i in itertools.count())
+def _results(cfg: CorpusConfig, workers: int, indices: Iterable[int]
+             ) -> Iterator[tuple[str, dict[str, np.ndarray], dict]]:
+    """The samples of `indices` in order (an endless count is fine), computed by `workers` processes."""
+    jobs = ((i, cfg) for i in indices)
     if workers <= 1:
         yield from map(_work, jobs)
         return
     pool = ProcessPoolExecutor(workers)
     try:
-        pending = deque(pool.submit(_work, next(jobs)) for _ in range(2 * workers))
-        while True:
+        pending = deque(pool.submit(_work, job) for job in itertools.islice(jobs, 2 * workers))
+        while pending:
             result = pending.popleft().result()
-            pending.append(pool.submit(_work, next(jobs)))
+            for job in itertools.islice(jobs, 1):
+                pending.append(pool.submit(_work, job))
             yield result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

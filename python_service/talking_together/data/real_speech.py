@@ -27,6 +27,7 @@ from scipy.signal import butter, sosfiltfilt
 
 from talking_together.audio.sources import read_audio_file
 from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
+from talking_together.data.alignment import align, with_phones
 from talking_together.data.dialogue import PEAK, Dialogue, Placed, assemble, segment
 from talking_together.data.espeak import Utterance
 from talking_together.data.room import RoomConfig, record
@@ -299,18 +300,21 @@ def _turns(clips: Sequence[Utterance], n: int, rng: np.random.Generator) -> list
     return out[:n]
 
 
-def real_dialogue(a: Reader, b: Reader, seed: int, turns: int = 8, room: bool = True) -> Dialogue:
+def real_dialogue(a: Reader, b: Reader, seed: int, turns: int = 8, room: bool = True, phones: bool = False) -> Dialogue:
     """A dialogue of two LibriSpeech readers: alternating turns cut from their clips (A first),
     gaps and overlaps, backchannels; each reader at a common level ±3 dB.
 
     With `room`, `audio` is the (n,) mono room recording (reverb, 10-30 dB SNR); `sources`
-    stay dry and `masks` exact. Deterministic for (a, b, seed).
+    stay dry and `masks` exact. With `phones`, the phonemes are pocketsphinx's (data/alignment.py),
+    for the mouth's truth, instead of "speech" pieces. Deterministic for (a, b, seed).
     """
     rng = np.random.default_rng([seed, int(a.id), int(b.id)])
     clips = [[speech_utterance(read_audio_file(p).mean(axis=1), gain) for p in r.clips] for r, gain in zip((a, b), rng.uniform(-3, 3, 2))]
     pieces = [_turns(clips[k], (turns + 1 - k) // 2, rng) for k in range(2)]
     script = [("", pieces[i % 2][i // 2]) for i in range(turns)]
     placed = place(script, lambda k: ("", backchannel_piece(clips[k], rng)), rng)
+    if phones:  # only the pieces that are used are recognised (about a third of their length in CPU)
+        placed = [dataclasses.replace(p, utterance=with_phones(p.utterance, align(p.utterance.audio))) for p in placed]
     d = assemble(placed, (f"librispeech:{a.id}", f"librispeech:{b.id}"))
     log.info("real dialogue %s+%s seed %d: %.1f s, %d turns", a.id, b.id, seed, d.duration_s, len(d.turns))
     return in_room(d, rng) if room else d

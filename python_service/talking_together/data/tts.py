@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from talking_together.audio.sources import read_audio_file
+from talking_together.data.alignment import align, with_phones
 from talking_together.data.dialogue import Dialogue, assemble
 from talking_together.data.real_speech import in_room, place, speech_utterance
 from talking_together.data.text import backchannel, script
@@ -93,9 +94,11 @@ def synthesize(family: str, requests: Sequence[tuple[str, str]]) -> list[np.ndar
         return [read_audio_file(path).mean(axis=1) for path in paths]
 
 
-def tts_dialogue(family: str, voices: tuple[str, str], seed: int, turns: int = 8, room: bool = True) -> Dialogue:
+def tts_dialogue(family: str, voices: tuple[str, str], seed: int, turns: int = 8, room: bool = True,
+                 phones: bool = False) -> Dialogue:
     """A dialogue of two `family` voices (A first) on data/text.py's scripts, built like
-    real_speech.real_dialogue: same timing, backchannels, level rule and room; deterministic."""
+    real_speech.real_dialogue: same timing, backchannels, level rule and room; deterministic.
+    With `phones`, each line is force-aligned to its text (data/alignment.py) for the mouth's truth."""
     for voice in voices:
         _check(family, voice)
     rng = np.random.default_rng(seed)
@@ -106,6 +109,8 @@ def tts_dialogue(family: str, voices: tuple[str, str], seed: int, turns: int = 8
     said = [(i % 2, text) for i, text in enumerate(lines)] + [(k, t) for k in range(2) for t in backchannels[k]]
     audio = synthesize(family, [(voices[k], text) for k, text in said])
     utterances = [speech_utterance(a, float(gains[k])) for a, (k, _) in zip(audio, said)]
+    if phones:
+        utterances = [with_phones(u, align(u.audio, text)) for u, (_, text) in zip(utterances, said)]
     for (k, text), u in zip(said, utterances):
         if not u.phonemes:
             raise TTSError(f"{family} {voices[k]} produced no speech for {text!r}")

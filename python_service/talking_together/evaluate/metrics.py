@@ -176,3 +176,38 @@ def truth_halves_fd(truths: list[Truth]) -> tuple[float, float]:
     flat = [np.concatenate([f.reshape(-1, f.shape[-1]) for f in h]) for h in halves]
     paired = [np.concatenate([f.reshape(len(f), -1) for f in h]) for h in halves]
     return frechet_distance(*flat), frechet_distance(*paired)
+
+
+CLOSURE_MARGIN_S = 0.04  # a bilabial's closure may lead or lag its phone by a frame
+CLOSURE_CONTEXT_S = 0.25  # the jaw around it that the dip is measured against
+
+
+def lip_closure_counts(motion: np.ndarray, events: np.ndarray, kind: int) -> tuple[int, int]:
+    """(events whose jawOpen dips, events scored) for one `kind` of corpus lip event (data/corpus.py
+    lip_events: 0 bilabial, 1 open vowel). A dip: the jaw's minimum near the event is under half its
+    maximum over ±CLOSURE_CONTEXT_S. "Near" is the bilabial ± CLOSURE_MARGIN_S (a closure may lead or
+    lag by a frame), but only the frame at an open vowel's centre. Bilabials should dip and open
+    vowels not, so the two shares score lip sync without video; events in a closed context (max <
+    0.05) are skipped."""
+    from talking_together.contract import FPS
+    from talking_together.data.corpus import LIP_CLOSED
+
+    jaw = motion[..., BLENDSHAPE_INDEX["jawOpen"]]  # (T, 2)
+    centres = (np.arange(len(jaw)) + 0.5) / FPS
+    hits = total = 0
+    for speaker, start, end, k in events:
+        if int(k) != kind:
+            continue
+        if kind == LIP_CLOSED:
+            near = (centres >= start - CLOSURE_MARGIN_S) & (centres <= end + CLOSURE_MARGIN_S)
+        else:
+            near = np.arange(len(jaw)) == min(int((start + end) / 2 * FPS), len(jaw) - 1)
+        around = (centres >= start - CLOSURE_CONTEXT_S) & (centres <= end + CLOSURE_CONTEXT_S)
+        if not near.any():
+            continue
+        peak = jaw[around, int(speaker)].max()
+        if peak < 0.05:
+            continue
+        total += 1
+        hits += bool(jaw[near, int(speaker)].min() < 0.5 * peak)
+    return hits, total

@@ -169,12 +169,16 @@ def figure(results: dict[str, dict[str, float]], samples: list[Sample], preds: d
 
 
 def write_report(results: dict[str, dict[str, float]], info: dict, samples: list[Sample], preds: dict,
-                 path: str | Path) -> Path:
+                 path: str | Path, real: tuple[dict, dict] | None = None) -> Path:
+    """The markdown, its figure and its .json; `real`: evaluate/real_voices.py's rows, when scored."""
+    from talking_together.evaluate.real_voices import REPORT_TEXT, markdown
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig_path = path.with_suffix(".png")
     figure(results, samples, preds, fig_path)
-    (path.with_suffix(".json")).write_text(json.dumps({"info": info, "results": results}, indent=1) + "\n")
+    figures = {"info": info, "results": results} | ({"real_voices": {"rows": real[0], "activity": real[1]}} if real else {})
+    (path.with_suffix(".json")).write_text(json.dumps(figures, indent=1) + "\n")
     text = f"""# Evaluation: {Path(info['checkpoint']).name}
 
 Held-out conversations: {info['conversations']} ({info['hours']} h) from splits {', '.join(info['splits'])} of
@@ -206,5 +210,7 @@ Generation time (s): {', '.join(f'{k} {v}' for k, v in info['seconds'].items())}
   the even and odd conversations, the floor a perfect generator reaches on this set. "{OTHER}": real
   motion of a different conversation: chance level.
 """
+    if real:
+        text += "\n" + REPORT_TEXT + "\n" + markdown(*real, model="model") + "\n"
     path.write_text(text)
     return path

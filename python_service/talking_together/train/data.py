@@ -7,7 +7,7 @@ or one without a manifest, can be read.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +36,7 @@ class Sample:
     gaze_at_partner: np.ndarray  # (T, 2) bool
     dubbing: bool
     meta: dict
+    lip_events: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.float32))  # data/corpus.py lip_events
 
     @property
     def num_frames(self) -> int:
@@ -63,7 +64,7 @@ def load_samples(data_dir: str | Path, splits: tuple[str, ...], limit: int | Non
                 masks=torch.from_numpy(s["masks"].astype(np.float32)),
                 layout=torch.from_numpy(layout_features(s["anchors"])), anchors=s["anchors"].astype(np.float64),
                 gaze_at_partner=s["gaze_at_partner"].astype(bool), dubbing=s["meta"]["mode"] == "dubbing",
-                meta=s["meta"]))
+                meta=s["meta"], **({"lip_events": s["lip_events"]} if "lip_events" in s else {})))
             if limit is not None and len(out) >= limit:
                 return out
     log.info("loaded %d samples (%.2f h) of %s from %s", len(out), sum(x.num_frames for x in out) / 25 / 3600,
