@@ -16,6 +16,7 @@ import numpy as np
 
 from talking_together.contract import BLENDSHAPE_INDEX, FPS
 from talking_together.data.corpus import SPLITS, identity_pool, load_shard
+from talking_together.data.splits import REAL_TEST_SPLIT
 
 
 @dataclass
@@ -69,9 +70,14 @@ def corpus_stats(directory: str | Path) -> list[tuple[str, str]]:
             _add(tally, sample)
 
     samples = manifest["samples"]
-    hours = {s: sum(x["duration_s"] for x in samples if x["split"] == s) / 3600 for s in SPLITS}
-    ids = {s: {i for x in samples if x["split"] == s for i in x["identities"]} for s in SPLITS}
-    voices = {s: {pool[i].voice for i in ids[s]} for s in SPLITS}
+    splits = [s for s in (*SPLITS, REAL_TEST_SPLIT) if any(x["split"] == s for x in samples)]
+    hours = {s: sum(x["duration_s"] for x in samples if x["split"] == s) / 3600 for s in splits}
+    ids = {s: {i for x in samples if x["split"] == s for i in x["identities"]} for s in splits}
+    voices = {s: {pool[i].voice for i in ids[s] if i in pool} for s in splits}  # espeak's; others are named
+    other = {s: {i for i in ids[s] if i not in pool} for s in splits}  # "librispeech:103", "flite:rms"
+    family_hours = Counter()
+    for x in samples:
+        family_hours[x.get("family", "espeak")] += x["duration_s"] / 3600
     offsets, turn_s = np.array(tally.offsets_s), np.array(tally.turn_s)
     minutes = tally.frames / FPS / 60
     person_minutes = [f / FPS / 60 for f in tally.person_frames]
@@ -80,14 +86,17 @@ def corpus_stats(directory: str | Path) -> list[tuple[str, str]]:
     pct = lambda a, b: f"{100 * a / max(b, 1):.1f}%"  # noqa: E731
     return [
         ("hours of dialogue", f"{manifest['hours']:.3f} (seed {manifest['seed']})"),
-        ("samples per split", ", ".join(f"{s} {sum(x['split'] == s for x in samples)}" for s in SPLITS)),
-        ("hours per split", ", ".join(f"{s} {hours[s]:.3f}" for s in SPLITS)),
+        ("samples per split", ", ".join(f"{s} {sum(x['split'] == s for x in samples)}" for s in splits)),
+        ("hours per split", ", ".join(f"{s} {hours[s]:.3f}" for s in splits)),
+        ("hours per voice family", ", ".join(f"{k} {v:.3f}" for k, v in sorted(family_hours.items()))),
         ("sample length (s)", f"mean {np.mean([x['duration_s'] for x in samples]):.1f}, "
                               f"range {min(x['duration_s'] for x in samples):.1f}-{max(x['duration_s'] for x in samples):.1f}"),
         ("mode", count(Counter(x["mode"] for x in samples))),
-        ("speaker identities (pool / used per split)", f"{len(pool)} / " + ", ".join(f"{s} {len(ids[s])}" for s in SPLITS)),
+        ("espeak identities (pool / used per split)", f"{len(pool)} / "
+                                                       + ", ".join(f"{s} {len(ids[s]) - len(other[s])}" for s in splits)),
         ("espeak voices+variants (pool / used per split)", f"{len({i.voice for i in pool.values()})} / "
-                                                            + ", ".join(f"{s} {len(voices[s])}" for s in SPLITS)),
+                                                            + ", ".join(f"{s} {len(voices[s])}" for s in splits)),
+        ("real readers and TTS voices used per split", ", ".join(f"{s} {len(other[s])}" for s in splits)),
         ("held out: identities, whole voices", f"{len(manifest['held_out_identities'])}, {len(manifest['held_out_voices'])}"),
         ("turn length (s), backchannels excluded", f"median {np.median(turn_s):.2f}, mean {turn_s.mean():.2f}"),
         ("floor-transfer offset (s)", f"median {np.median(offsets):.2f}, mean {offsets.mean():.2f}, "
