@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import logging
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from talking_together.cli import main
 from talking_together.service.auth import new_token
@@ -23,26 +19,7 @@ from talking_together.service.config import SecurityConfig, ServerConfig
 from talking_together.service.server import BackgroundServer, UnsafeBindError, check_exposure
 from talking_together.service.tls import make_certs
 
-CLI = [sys.executable, "-m", "talking_together.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_serving(address: str, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    with grpc.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            try:
-                if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.RpcError:
-                time.sleep(0.2)
-    raise TimeoutError(f"server at {address} never reported SERVING")
+from serving import CLI, free_port, wait_serving
 
 
 CONSOLE_CASES = ("corrupt-checkpoint", "busy-port")  # also run as real processes: gRPC's own stderr counts too
