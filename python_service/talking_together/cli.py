@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "talking_together.evaluate.cli",  # eval
     "calibration.cli",  # calibrate
     "talking_together.replay.cli",  # record, replay, inspect
+    "talking_together.export.cli",  # export onnx
 )
 
 

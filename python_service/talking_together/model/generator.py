@@ -7,7 +7,7 @@ previous window as `prefix`; evaluation and training use the same object.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from torch import nn
@@ -26,6 +26,43 @@ def _eye_frame(convert: Callable[[Any, Any], Any], motion: torch.Tensor, layout:
         return convert(motion, layout)
     out = convert(motion.detach().cpu().double().numpy(), layout.detach().cpu().double().numpy())
     return torch.from_numpy(out).to(motion)
+
+
+class Denoiser(Protocol):
+    """The network as the sampler sees it: the step-free condition once per window, then one x0
+    prediction per step. Torch (below) and onnxruntime (`talking_together.export`) implement it, so
+    the sampler, the normaliser, the eye frame and the batching are one code path on either backend."""
+
+    name: str
+
+    def condition(self, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
+                  drop_audio: torch.Tensor | None, drop_layout: torch.Tensor | None) -> torch.Tensor:
+        """audio (B, 4T, 160) normalised, masks (B, 2, T), layout (B, 2, 6), drop_* (B,) bool or None
+        -> static condition (B, 2, Tp, d)."""
+        ...
+
+    def step(self, x_t: torch.Tensor, steps: torch.Tensor, static: torch.Tensor, prefix: torch.Tensor,
+             prefix_mask: torch.Tensor) -> torch.Tensor:
+        """x_t (B, 2, T, 79), steps (B,) long, static (B, 2, Tp, d), prefix (B, 2, T, 79), prefix_mask (B, T)
+        -> x0 prediction (B, 2, T, 79)."""
+        ...
+
+
+class TorchDenoiser:
+    """The default backend: the PyTorch network itself."""
+
+    name = "torch"
+
+    def __init__(self, net: DualStreamDenoiser) -> None:
+        self.net = net
+
+    def condition(self, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
+                  drop_audio: torch.Tensor | None, drop_layout: torch.Tensor | None) -> torch.Tensor:
+        return self.net.static_condition(audio, masks, layout, drop_audio, drop_layout)
+
+    def step(self, x_t: torch.Tensor, steps: torch.Tensor, static: torch.Tensor, prefix: torch.Tensor,
+             prefix_mask: torch.Tensor) -> torch.Tensor:
+        return self.net.denoise(x_t, steps, static, prefix, prefix_mask)
 
 
 class MotionGenerator(nn.Module):
@@ -62,14 +99,17 @@ class MotionGenerator(nn.Module):
     @torch.no_grad()
     def sample(self, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
                prefix: torch.Tensor | None = None, steps: int | None = None, guidance: float | None = None,
-               generator: torch.Generator | None = None, mouth_from_mean: bool | None = None) -> torch.Tensor:
+               generator: torch.Generator | None = None, mouth_from_mean: bool | None = None,
+               denoiser: Denoiser | None = None) -> torch.Tensor:
         """One window of both people's motion.
 
         audio (B, 4T, 160) raw features (`features.audio_features`); masks (B, 2, T) speaking
         probabilities of A and B; layout (B, 2, 6) (`features.layout_features` of the anchors);
         prefix (B, 2, K, 79) raw motion of the K frames that open this window (the previous window's
         last frames), or None. steps, guidance, mouth_from_mean: None takes the checkpoint's
-        `DiffusionConfig`. Returns raw motion (B, 2, T, 79): `features.unpack_motion` splits it.
+        `DiffusionConfig`. denoiser: the backend that evaluates the network (None: this module's own
+        torch network; an onnxruntime one from `talking_together.export`). Returns raw motion
+        (B, 2, T, 79): `features.unpack_motion` splits it.
         """
         b, _, t = masks.shape
         if audio.shape[1] < t * MELS_PER_FRAME:
@@ -93,13 +133,14 @@ class MotionGenerator(nn.Module):
         if scale != 1.0:  # conditional and unconditional (no audio, no layout) in one batch of 2B
             inputs = tuple(two(x) for x in inputs)
             drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(dev)
-        static = self.net.static_condition(*inputs[:3], drop, drop)
+        net = denoiser or TorchDenoiser(self.net)
+        static = net.condition(*inputs[:3], drop, drop)
 
         def predict_x0(x_t: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
             if scale == 1.0:
-                x0 = self.net(x_t, s, *inputs, static=static)
+                x0 = net.step(x_t, s, static, *inputs[3:])
             else:
-                cond, uncond = self.net(two(x_t), two(s), *inputs, static=static).chunk(2)
+                cond, uncond = net.step(two(x_t), two(s), static, *inputs[3:]).chunk(2)
                 x0 = uncond + scale * (cond - uncond)
             if k:
                 x0 = torch.cat([given, x0[:, :, k:]], 2)  # the prefix is known: keep it exactly

@@ -90,7 +90,8 @@ class StreamAttention(nn.Module):
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         n, c, t = h.shape
-        source = h.roll(n // 2, 0) if self.cross else h  # the partner's features for cross-attention
+        # the partner's features for cross-attention: [A; B] -> [B; A], as h.roll(n // 2, 0) but exportable
+        source = torch.cat([h[n // 2 :], h[: n // 2]]) if self.cross else h
         pos = sinusoidal(torch.arange(t, device=h.device), c).T[None].to(h)  # (1, C, T)
         q = self.q((self.norm_q(h) + pos).transpose(1, 2))  # (N, T, C)
         k, v = self.kv((self.norm_kv(source) + pos).transpose(1, 2)).chunk(2, -1)
@@ -176,9 +177,15 @@ class DualStreamDenoiser(nn.Module):
         given motion (zero where not given); prefix_mask (B, T) 1 on given frames; drop_* (B,) bool
         (guidance: replace that condition with its learned null); static: `static_condition` of these
         inputs, when the caller keeps it across steps. -> x0 prediction (B, 2, T, 79)."""
-        b, _, t, _ = x_t.shape
         if static is None:
             static = self.static_condition(audio, masks, layout, drop_audio, drop_layout)
+        return self.denoise(x_t, steps, static, prefix, prefix_mask)
+
+    def denoise(self, x_t: torch.Tensor, steps: torch.Tensor, static: torch.Tensor, prefix: torch.Tensor,
+                prefix_mask: torch.Tensor) -> torch.Tensor:
+        """The per-step half of `forward`, given its `static_condition` (B, 2, Tp, d): what a sampler runs
+        at every step, and what export/ writes as the denoiser graph. -> x0 prediction (B, 2, T, 79)."""
+        b, _, t, _ = x_t.shape
         pad = self.padding(t)
         if pad:
             x_t, prefix, prefix_mask = F.pad(x_t, (0, 0, 0, pad)), F.pad(prefix, (0, 0, 0, pad)), F.pad(prefix_mask, (0, pad))

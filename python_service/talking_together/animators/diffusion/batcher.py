@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from talking_together.model import MotionGenerator
+from talking_together.model.generator import Denoiser
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ class Window:
 
 
 class WindowBatcher:
+    """Queues windows from every room and samples the ready ones as one batch, on either backend:
+    `denoiser` (None: the generator's torch network) evaluates the network, the rest is shared."""
+
     def __init__(
         self,
         generator: MotionGenerator,
@@ -38,11 +42,15 @@ class WindowBatcher:
         max_wait_ms: float,
         seed: int = 0,
         bf16: bool | None = None,
+        denoiser: Denoiser | None = None,
     ) -> None:
         self.generator, self.steps, self.guidance = generator, steps, guidance
         self.max_batch, self.max_wait_s = max_batch, max_wait_ms / 1000
+        self.denoiser = denoiser
+        self.backend = denoiser.name if denoiser is not None else "torch"
         self.device = next(generator.parameters()).device
-        self.bf16 = self.device.type == "cuda" if bf16 is None else bf16  # bf16 autocast: on CUDA by default
+        # bf16 autocast: on CUDA by default, for torch only (onnxruntime runs the exported fp32 graphs)
+        self.bf16 = (self.device.type == "cuda" and self.backend == "torch") if bf16 is None else bf16
         self._noise = torch.Generator().manual_seed(seed)
         self._requests: queue.Queue[tuple[Window, Future]] = queue.Queue()
         self.batches = 0
@@ -78,7 +86,7 @@ class WindowBatcher:
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             motion = self.generator.sample(
                 stack("audio"), stack("masks"), stack("layout"), stack("prefix"),
-                steps=self.steps, guidance=self.guidance, generator=self._noise,
+                steps=self.steps, guidance=self.guidance, generator=self._noise, denoiser=self.denoiser,
             )
         self.batches += 1
         self.windows += len(windows)
