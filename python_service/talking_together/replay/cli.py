@@ -42,9 +42,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="duration, frame counts, gaps and latencies of a recording",
         description="Summarize a recording; --csv writes one row per frame, --json the summary. "
         "Exit status 1 when the file is unusable or damaged mid-way (an unfinished file, e.g. from a "
-        "killed recorder, is reported but exits 0).",
+        "killed recorder, is reported but exits 0). --repair first rewrites an unfinished or damaged "
+        "file into a complete, indexed one.",
     )
     inspect.add_argument("file", metavar="FILE.mcap")
+    inspect.add_argument(
+        "--repair", action="store_true",
+        help="rewrite a killed, cut or damaged recording in place with its summary and indexes (a file damaged mid-way keeps its original as FILE.damaged)",
+    )
     inspect.add_argument("--csv", metavar="FILE", help="write per-frame times and latencies as CSV")
     inspect.add_argument("--json", metavar="FILE", help="write the summary as JSON")
     inspect.set_defaults(func=run_inspect)
@@ -84,11 +89,14 @@ def run_replay(args: argparse.Namespace) -> int:
 
 def run_inspect(args: argparse.Namespace) -> int:
     from talking_together.replay.inspect import frame_rows, report, summarize, write_csv, write_json
-    from talking_together.replay.recording import RecordingError, read_recording
+    from talking_together.replay.recording import RecordingError, read_recording, repair_recording
 
     try:
+        if args.repair:
+            repaired = repair_recording(args.file)
+            print(repaired.describe() if repaired else f"{args.file}: already complete, nothing to repair", file=sys.stderr)
         recording = read_recording(args.file)
-    except RecordingError as exc:
+    except (RecordingError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     rows = frame_rows(recording)

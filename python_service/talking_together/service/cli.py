@@ -28,6 +28,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="default animator; auto: the diffusion model when its checkpoint loads, else the baseline (default: %(default)s)",
     )
     serve.add_argument("--checkpoint", help="diffusion model checkpoint (default: the packaged one)")
+    serve.add_argument(
+        "--backend", default="onnx", choices=("torch", "onnx"),  # onnx: the faster here, measured (decision 0009)
+        help="what runs the diffusion network: onnx (onnxruntime; CUDA/TensorRT providers when present) or torch "
+        "(default: %(default)s, the faster on CPU: docs/decisions/0009-onnx-backend.md)",
+    )
+    serve.add_argument("--onnx", dest="onnx_dir", metavar="DIR",
+                       help="--backend onnx: the `export onnx` folder of this checkpoint (default: export it once into ~/.cache/talking-together)")
     serve.add_argument("--layout", dest="layout_prompt", help='room layout prompt, e.g. "across a table, 1.2 m" (default: across_table)')
     serve.add_argument("--record", metavar="FILE.mcap", help="record the room session (audio, every message, config, calibration) to MCAP")
     serve.add_argument("--calibration", help="room calibration file (`talking-together calibrate`): real seats and who speaks")
@@ -46,7 +53,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "client",
         help="stream a file to the service, or join its room; print fps and latency",
         description="With --audio, stream the file through Animate; without, Subscribe to the "
-        "server's room session. Prints frame rate and capture-to-emit latency (p50, p95).",
+        "server's room session. Prints frame rate and latency (p50, p95): for Animate, capture to receipt on "
+        "this client's clock (queueing included), and the server's capture-to-emit.",
     )
     client.add_argument("--server", default="127.0.0.1:50051", help="address (default: %(default)s)")
     client.add_argument("--audio", help="WAV/FLAC/OGG to animate (omit to Subscribe)")
@@ -75,6 +83,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from calibration import CalibrationError
     from talking_together.audio.sources import AudioDeviceError
     from talking_together.layout import LayoutError
+    from talking_together.animators.diffusion import BackendConfig, process_backend, use_backend
+    from talking_together.export.metadata import OnnxExportError, OnnxModelError
     from talking_together.model import CheckpointError
     from talking_together.service.config import SecurityConfig, ServerConfig
     from talking_together.service.server import run_server
@@ -84,6 +94,8 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         animator=args.animator,
         checkpoint=args.checkpoint,
+        backend=args.backend,
+        onnx_dir=args.onnx_dir,
         source=args.source,
         layout_prompt=args.layout_prompt,
         calibration=args.calibration,
@@ -93,15 +105,23 @@ def run_serve(args: argparse.Namespace) -> int:
         security=SecurityConfig(tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
                                 tokens=args.tokens, insecure=args.insecure),
     )
+    if args.onnx_dir and args.backend != "onnx":
+        log.error("--onnx DIR runs with --backend onnx: add it, or drop --onnx")
+        return 1
+    before = process_backend()
+    use_backend(BackendConfig(config.backend, config.onnx_dir))  # the process's one model runs on it
     try:
         asyncio.run(run_server(config))
-    except (AudioDeviceError, CalibrationError, CheckpointError, LayoutError, ValueError, OSError) as exc:
+    except (AudioDeviceError, CalibrationError, CheckpointError, LayoutError, OnnxExportError, OnnxModelError,
+            ImportError, ValueError, OSError) as exc:
         log.error("%s", one_line(exc))
         return 1
     except Exception as exc:  # a bug, not bad input: still one line, the traceback on -v
         log.debug("start-up failed", exc_info=True)
         log.error("cannot start: %s: %s (run with -v for the traceback)", type(exc).__name__, one_line(exc))
         return 1
+    finally:
+        use_backend(before)  # an in-process caller (tests, main()) gets its own choice back
     return 0
 
 
@@ -142,7 +162,10 @@ def run_client(args: argparse.Namespace) -> int:
                 print(f"error: {exc.code().name}: {exc.details()}", file=sys.stderr)
                 return 1
     s = stats.summary()
-    print(f"frames {s['frames']}  fps {s['fps']:.2f}  capture-to-emit latency p50 {s['latency_p50_ms']:.1f} ms  p95 {s['latency_p95_ms']:.1f} ms")
+    line = f"frames {s['frames']}  fps {s['fps']:.2f}"
+    if "client_latency_p50_ms" in s:  # Animate: measured here, every queue included
+        line += f"  latency p50 {s['client_latency_p50_ms']:.1f} ms  p95 {s['client_latency_p95_ms']:.1f} ms (capture to receipt, this clock);"
+    print(f"{line}  server capture-to-emit p50 {s['latency_p50_ms']:.1f} ms  p95 {s['latency_p95_ms']:.1f} ms")
     if stats.status is not None:
         print(f"final status {stats.status.code} {stats.status.message!r}: {stats.status.audio_seconds:.2f} s audio")
     return 0

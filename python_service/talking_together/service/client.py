@@ -29,7 +29,12 @@ def audio_requests(
     chunk_ms: float = 40.0,
     animator: str = "",
 ) -> Iterator[pb.AnimateRequest]:
-    """Header, PCM16 chunks at the file's own rate and channel count, then EndOfAudio."""
+    """Header, PCM16 chunks at the file's own rate and channel count, then EndOfAudio.
+
+    Each chunk carries its capture time on this process's monotonic clock: when its newest sample
+    was (in real time) or would have been captured, which for a file sent fast is when gRPC asks
+    for the chunk. The server echoes it per frame, so `StreamStats` measures latency end to end.
+    """
     samples, rate = sf.read(str(audio_path), dtype="int16", always_2d=True)
     layout = pb.LayoutSpec(prompt=layout_prompt) if layout_prompt else pb.LayoutSpec()
     yield pb.AnimateRequest(
@@ -44,7 +49,8 @@ def audio_requests(
     for begin in range(0, samples.shape[0], step):
         if realtime:
             time.sleep(max(0.0, start + begin / rate - time.monotonic()))
-        yield pb.AnimateRequest(audio=pb.AudioChunk(data=samples[begin : begin + step].astype("<i2").tobytes()))
+        chunk = samples[begin : begin + step].astype("<i2").tobytes()
+        yield pb.AnimateRequest(audio=pb.AudioChunk(data=chunk, client_capture_time_ns=time.monotonic_ns()))
     yield pb.AnimateRequest(end=pb.EndOfAudio())
 
 
@@ -69,34 +75,51 @@ def subscribe(channel: grpc.Channel, client_name: str = "python-client") -> Iter
 
 @dataclass
 class StreamStats:
-    """Frame rate as received, and capture-to-emit latency from the frames' own stamps."""
+    """Frame rate as received, and two latencies.
+
+    - `latencies_ms`: capture to emit, from the server's stamps (capture is the chunk's arrival,
+      so the server's own queueing is in it).
+    - `client_latencies_ms`: capture to receipt on this process's clock, for frames that echo our
+      chunks' capture times (Animate from `audio_requests`): every queue on the way, both
+      transports included. This is the latency a client reports; Subscribe has none.
+    """
 
     frames: int = 0
     first_s: float | None = None
     last_s: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
+    client_latencies_ms: list[float] = field(default_factory=list)
     status: pb.FinalStatus | None = None
 
     def add(self, response: pb.AnimateResponse) -> None:
         kind = response.WhichOneof("payload")
         if kind == "frame":
-            now = time.monotonic()
+            received_ns = time.monotonic_ns()
+            now = received_ns / 1e9
             self.first_s = self.first_s if self.first_s is not None else now
             self.last_s = now
             self.frames += 1
-            self.latencies_ms.append((response.frame.emit_time_ns - response.frame.capture_time_ns) / 1e6)
+            frame = response.frame
+            self.latencies_ms.append((frame.emit_time_ns - frame.capture_time_ns) / 1e6)
+            if frame.client_capture_time_ns:
+                self.client_latencies_ms.append((received_ns - frame.client_capture_time_ns) / 1e6)
         elif kind == "status":
             self.status = response.status
 
     def summary(self) -> dict[str, float]:
+        """latency_*: server capture to emit; client_latency_*: capture to receipt here (absent without echoed stamps)."""
         span = self.last_s - (self.first_s or self.last_s)
         lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
-        return {
+        out = {
             "frames": self.frames,
             "fps": (self.frames - 1) / span if span > 0 else 0.0,
             "latency_p50_ms": float(np.percentile(lat, 50)),
             "latency_p95_ms": float(np.percentile(lat, 95)),
         }
+        if self.client_latencies_ms:
+            client = np.array(self.client_latencies_ms)
+            out.update(client_latency_p50_ms=float(np.percentile(client, 50)), client_latency_p95_ms=float(np.percentile(client, 95)))
+        return out
 
 
 def write_jsonl(response: pb.AnimateResponse, out: IO[str]) -> None:

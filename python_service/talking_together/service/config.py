@@ -25,9 +25,34 @@ class ServiceLimits:
     max_chunk_bytes: int = 256 * 1024  # one AudioChunk
     max_stream_seconds: float = 4 * 3600.0  # audio per Animate stream
     header_timeout_s: float = 10.0  # a silent client does not hold a session slot forever
+    # Audio read off the transport ahead of the animator, per Animate stream: each chunk is stamped
+    # as it arrives (service/stamps.py), so queueing shows in capture_time_ns. Past this the
+    # stream is read no further and the transport pushes back on the client.
+    max_buffered_audio_bytes: int = 2 * 1024 * 1024
     subscriber_queue_frames: int = 50  # 2 s; past that a slow subscriber loses its oldest frames
+    # At send time a subscriber's frame this far behind the newest one waiting for it (on the clock
+    # and in stream time) is dropped and counted, so a subscriber that stalled in its own code
+    # resumes live, not on a stale backlog (service/room.py).
+    max_frame_age_s: float = 0.5
     audio_format: FormatLimits = field(default_factory=FormatLimits)
     strings: ClientStringLimits = field(default_factory=ClientStringLimits)
+
+
+@dataclass(frozen=True)
+class ClientTransport:
+    """How much a Python client's transport may hold unread: what a stalled client comes back to.
+
+    The server drops frames that fall `ServiceLimits.max_frame_age_s` behind at send time, but it
+    cannot recall frames already in the transport. gRPC's default receive window grows (BDP
+    probing) to hold tens of seconds of frames; a fixed 4 KiB window holds about five (742-byte
+    frames), and still carries 25 fps at round trips up to ~100 ms. (The Unity client reads on a
+    worker thread and its jitter buffer drops late frames; docs/security.md.)
+    """
+
+    receive_window_bytes: int = 4096
+
+    def channel_options(self) -> list[tuple[str, int]]:
+        return [("grpc.http2.bdp_probe", 0), ("grpc.http2.lookahead_bytes", self.receive_window_bytes)]
 
 
 @dataclass(frozen=True)
@@ -61,6 +86,10 @@ class ServerConfig:
     port: int = 50051
     animator: str = "auto"  # auto: diffusion when its checkpoint loads, else baseline
     checkpoint: str | None = None  # diffusion checkpoint; None: the packaged default
+    # What runs the diffusion network: torch or onnx (onnxruntime). `serve` applies it (use_backend) and
+    # defaults to onnx, the faster here (decision 0009); in process the engine runs torch unless told.
+    backend: str = "torch"
+    onnx_dir: str | None = None  # --backend onnx: an export folder; None: the checkpoint exported into the cache
     source: str | None = None  # "mic", "mic:DEVICE" or an audio file, for Subscribe
     layout_prompt: str | None = None  # the room's layout; default preset when None
     calibration: str | None = None  # a calibration file: seats become the layout, and who speaks comes from the room

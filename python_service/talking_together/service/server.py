@@ -126,6 +126,7 @@ async def start_server(config: ServerConfig) -> Running:
             config.limits.subscriber_queue_frames,
             start_on_subscribe=isinstance(source, FileSource),
             calibration_id=calibration.id if calibration else "",
+            max_frame_age_s=config.limits.max_frame_age_s,
         )
     elif config.record:
         raise ValueError("--record records the room session: add --source mic|FILE")

@@ -32,6 +32,7 @@ from talking_together.service.config import ServerConfig
 from talking_together.service.convert import declared_format_from_proto, emitted, layout_from_proto, server_header
 from talking_together.service.hygiene import ClientStringError, check_length, client_text
 from talking_together.service.room import RoomSession
+from talking_together.service.stamps import ArrivalPump, ClientCaptureTimes
 from talking_together.v1 import talking_together_pb2 as pb
 
 log = logging.getLogger(__name__)
@@ -108,44 +109,53 @@ class TalkingTogetherService:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"this server cannot run the {animator_name!r} animator: {exc}")
         log.info("session %s from %s%s: %s, layout %s, animator %s", session_id, context.peer(), principal_suffix(), decoder.declared,
                  client_text(layout.description, self.limits.strings.log_chars), animator.name)
-        yield server_header(session_id, layout, animator.name, header.audio_format, calibration_id=self.calibration.id if self.calibration else "")
+        # From here every request is read (and its arrival stamped) as it comes off the transport,
+        # whatever the session is doing: capture_time_ns then counts the time a chunk waits.
+        arrivals = ArrivalPump(requests, self.limits.max_buffered_audio_bytes)
+        client_times = ClientCaptureTimes()  # Frame.client_capture_time_ns, from AudioChunk's
+        try:
+            yield server_header(session_id, layout, animator.name, header.audio_format, calibration_id=self.calibration.id if self.calibration else "")
 
-        audio_seconds, frame_count = 0.0, 0
-        async for request in requests:
-            message = self._check_request(request)
-            kind = None if message is None else message.WhichOneof("payload")
-            if kind == "end":
-                break
-            if kind != "audio":
-                what = "an undecodable message" if message is None else ("a second header" if kind == "header" else "an empty message")
-                await context.abort(invalid, f"expected audio or end, got {what}: send one header, then AudioChunks, then EndOfAudio")
-            data = message.audio.data
-            if len(data) > self.limits.max_chunk_bytes:
-                await context.abort(
-                    grpc.StatusCode.RESOURCE_EXHAUSTED,
-                    f"audio chunk of {len(data)} bytes exceeds the limit of {self.limits.max_chunk_bytes}: send smaller chunks (20-100 ms is typical)",
-                )
-            arrival_ns = time.monotonic_ns()
-            try:
-                samples = decoder.decode(data)
-            except AudioFormatError as exc:
-                await context.abort(invalid, str(exc))
-            audio_seconds += samples.shape[0] / SAMPLE_RATE
-            if audio_seconds > self.limits.max_stream_seconds:
-                await context.abort(
-                    grpc.StatusCode.RESOURCE_EXHAUSTED,
-                    f"stream exceeded the limit of {self.limits.max_stream_seconds:g} s of audio: open a new stream",
-                )
-            for response in emitted(await animator.push_async(AudioBlock(samples, arrival_ns))):
-                frame_count += 1
-                yield response
-        else:
-            log.warning("session %s: client half-closed without EndOfAudio", session_id)
+            audio_seconds, frame_count, client_ns = 0.0, 0, 0
+            async for arrival in arrivals:
+                message = self._check_request(arrival.request)
+                kind = None if message is None else message.WhichOneof("payload")
+                if kind == "end":
+                    break
+                if kind != "audio":
+                    what = "an undecodable message" if message is None else ("a second header" if kind == "header" else "an empty message")
+                    await context.abort(invalid, f"expected audio or end, got {what}: send one header, then AudioChunks, then EndOfAudio")
+                data = message.audio.data
+                if len(data) > self.limits.max_chunk_bytes:
+                    await context.abort(
+                        grpc.StatusCode.RESOURCE_EXHAUSTED,
+                        f"audio chunk of {len(data)} bytes exceeds the limit of {self.limits.max_chunk_bytes}: send smaller chunks (20-100 ms is typical)",
+                    )
+                try:
+                    samples = decoder.decode(data)
+                except AudioFormatError as exc:
+                    await context.abort(invalid, str(exc))
+                audio_seconds += samples.shape[0] / SAMPLE_RATE
+                if audio_seconds > self.limits.max_stream_seconds:
+                    await context.abort(
+                        grpc.StatusCode.RESOURCE_EXHAUSTED,
+                        f"stream exceeded the limit of {self.limits.max_stream_seconds:g} s of audio: open a new stream",
+                    )
+                client_ns = message.audio.client_capture_time_ns
+                client_times.add(samples.shape[0], client_ns)
+                for response in emitted(await animator.push_async(AudioBlock(samples, arrival.arrival_ns))):
+                    frame_count += 1
+                    yield client_times.stamp(response)
+            else:
+                log.warning("session %s: client half-closed without EndOfAudio", session_id)
+        finally:
+            await arrivals.aclose()
         tail = decoder.flush()
+        client_times.add(tail.shape[0], client_ns)  # the resampler's last samples came with the last chunk
         held_back = await animator.push_async(AudioBlock(tail, time.monotonic_ns())) if tail.shape[0] else []
         for response in emitted(held_back + await animator.flush_async()):
             frame_count += 1
-            yield response
+            yield client_times.stamp(response)
         log.info("session %s done: %d frames, %.2f s audio", session_id, frame_count, audio_seconds)
         yield pb.AnimateResponse(status=pb.FinalStatus(code=0, message="ok", frame_count=frame_count, audio_seconds=audio_seconds))
 
@@ -195,7 +205,8 @@ class TalkingTogetherService:
                 yield message
         finally:
             self.room.unsubscribe(subscriber)
-            log.info("subscriber %s left (%d frames dropped while slow)", tag, subscriber.dropped)
+            log.info("subscriber %s left (%d frames dropped while slow, %d stale: over %.2f s behind at send time)",
+                     tag, subscriber.dropped, subscriber.stale_dropped, subscriber.max_age_ns / 1e9)
 
     # ------------------------------------------------------------------ GetInfo
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import grpc
 
-from talking_together.service.config import SecurityConfig
+from talking_together.service.config import ClientTransport, SecurityConfig
 
 
 class TLSConfigError(ValueError):
@@ -112,12 +112,15 @@ class _Details(grpc.ClientCallDetails):
         self.credentials, self.wait_for_ready, self.compression = credentials, wait_for_ready, compression
 
 
-def open_channel(address: str, tls: ClientTLS | None = None, token: str | None = None) -> grpc.Channel:
-    """A channel to `address`: TLS when `tls` is given, plaintext otherwise; with the token on every call."""
+def open_channel(address: str, tls: ClientTLS | None = None, token: str | None = None,
+                 transport: ClientTransport = ClientTransport()) -> grpc.Channel:
+    """A channel to `address`: TLS when `tls` is given, plaintext otherwise; with the token on every call,
+    and a small receive window (`ClientTransport`) so a stalled client does not come back to a stale backlog."""
+    options = transport.channel_options()
     if tls is None:
-        channel = grpc.insecure_channel(address)
+        channel = grpc.insecure_channel(address, options=options)
     else:
-        options = [("grpc.ssl_target_name_override", tls.server_name)] if tls.server_name else []
+        options += [("grpc.ssl_target_name_override", tls.server_name)] if tls.server_name else []
         channel = grpc.secure_channel(address, tls.credentials(), options=options)
     return grpc.intercept_channel(channel, _BearerToken(token)) if token else channel
 

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*talking_together/v1/talking_together.proto\x12\x13talking_together.v1\"\'\n\x04Vec3\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\"2\n\x04Quat\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\x12\t\n\x01w\x18\x04 \x01(\x02\"`\n\x04Pose\x12+\n\x08position\x18\x01 \x01(\x0b\x32\x19.talking_together.v1.Vec3\x12+\n\x08rotation\x18\x02 \x01(\x0b\x32\x19.talking_together.v1.Quat\"F\n\x06\x41nchor\x12+\n\x08position\x18\x01 \x01(\x0b\x32\x19.talking_together.v1.Vec3\x12\x0f\n\x07yaw_rad\x18\x02 \x01(\x02\"K\n\x06Layout\x12,\n\x07\x61nchors\x18\x01 \x03(\x0b\x32\x1b.talking_together.v1.Anchor\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"g\n\nLayoutSpec\x12\x10\n\x06prompt\x18\x01 \x01(\tH\x00\x12\x10\n\x06preset\x18\x02 \x01(\tH\x00\x12-\n\x06layout\x18\x03 \x01(\x0b\x32\x1b.talking_together.v1.LayoutH\x00\x42\x06\n\x04kind\"r\n\x0b\x41udioFormat\x12\x16\n\x0esample_rate_hz\x18\x01 \x01(\r\x12\x15\n\rchannel_count\x18\x02 \x01(\r\x12\x34\n\x08\x65ncoding\x18\x03 \x01(\x0e\x32\".talking_together.v1.AudioEncoding\"0\n\x0e\x41nimateOptions\x12\x10\n\x08\x61nimator\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\"\xad\x01\n\x0c\x43lientHeader\x12\x36\n\x0c\x61udio_format\x18\x01 \x01(\x0b\x32 .talking_together.v1.AudioFormat\x12/\n\x06layout\x18\x02 \x01(\x0b\x32\x1f.talking_together.v1.LayoutSpec\x12\x34\n\x07options\x18\x03 \x01(\x0b\x32#.talking_together.v1.AnimateOptions\"\x1a\n\nAudioChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"\x0c\n\nEndOfAudio\"\xb2\x01\n\x0e\x41nimateRequest\x12\x33\n\x06header\x18\x01 \x01(\x0b\x32!.talking_together.v1.ClientHeaderH\x00\x12\x30\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x1f.talking_together.v1.AudioChunkH\x00\x12.\n\x03\x65nd\x18\x03 \x01(\x0b\x32\x1f.talking_together.v1.EndOfAudioH\x00\x42\t\n\x07payload\"\xa5\x02\n\x0cServerHeader\x12\x16\n\x0eschema_version\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x0b\n\x03\x66ps\x18\x03 \x01(\r\x12\x18\n\x10\x65xpression_names\x18\x04 \x03(\t\x12\x13\n\x0bjoint_names\x18\x05 \x03(\t\x12+\n\x06layout\x18\x06 \x01(\x0b\x32\x1b.talking_together.v1.Layout\x12\x17\n\x0f\x65poch_offset_ns\x18\x07 \x01(\x03\x12\x10\n\x08\x61nimator\x18\x08 \x01(\t\x12\x16\n\x0e\x63\x61libration_id\x18\t \x01(\t\x12=\n\x13source_audio_format\x18\n \x01(\x0b\x32 .talking_together.v1.AudioFormat\"\xc4\x02\n\x10ParticipantFrame\x12.\n\x0btranslation\x18\x01 \x01(\x0b\x32\x19.talking_together.v1.Vec3\x12\'\n\x04neck\x18\x02 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12\'\n\x04head\x18\x03 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12+\n\x08left_eye\x18\x04 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12,\n\tright_eye\x18\x05 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12\x12\n\nexpression\x18\x06 \x03(\x02\x12-\n\nhead_world\x18\x07 \x01(\x0b\x32\x19.talking_together.v1.Pose\x12\x10\n\x08speaking\x18\x08 \x01(\x02\"\x85\x01\n\x05\x46rame\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x17\n\x0f\x63\x61pture_time_ns\x18\x02 \x01(\x03\x12\x14\n\x0c\x65mit_time_ns\x18\x03 \x01(\x03\x12;\n\x0cparticipants\x18\x04 \x03(\x0b\x32%.talking_together.v1.ParticipantFrame\"X\n\x0b\x46inalStatus\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0b\x66rame_count\x18\x03 \x01(\x04\x12\x15\n\raudio_seconds\x18\x04 \x01(\x01\"\xb2\x01\n\x0f\x41nimateResponse\x12\x33\n\x06header\x18\x01 \x01(\x0b\x32!.talking_together.v1.ServerHeaderH\x00\x12+\n\x05\x66rame\x18\x02 \x01(\x0b\x32\x1a.talking_together.v1.FrameH\x00\x12\x32\n\x06status\x18\x03 \x01(\x0b\x32 .talking_together.v1.FinalStatusH\x00\x42\t\n\x07payload\"\'\n\x10SubscribeRequest\x12\x13\n\x0b\x63lient_name\x18\x01 \x01(\t\"\x10\n\x0eGetInfoRequest\"\x9e\x01\n\x06Limits\x12\x14\n\x0cmax_sessions\x18\x01 \x01(\r\x12\x17\n\x0fmax_chunk_bytes\x18\x02 \x01(\r\x12\x1a\n\x12max_stream_seconds\x18\x03 \x01(\x01\x12\x1a\n\x12max_sample_rate_hz\x18\x04 \x01(\r\x12\x14\n\x0cmax_channels\x18\x05 \x01(\r\x12\x17\n\x0fmax_subscribers\x18\x06 \x01(\r\"\x92\x02\n\x0bServiceInfo\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x16\n\x0eschema_version\x18\x02 \x01(\t\x12\x10\n\x08\x61nimator\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0b\n\x03\x66ps\x18\x05 \x01(\r\x12\x18\n\x10\x65xpression_names\x18\x06 \x03(\t\x12\x13\n\x0bjoint_names\x18\x07 \x03(\t\x12+\n\x06limits\x18\x08 \x01(\x0b\x32\x1b.talking_together.v1.Limits\x12\x1b\n\x13room_session_active\x18\t \x01(\x08\x12\x17\n\x0f\x61\x63tive_sessions\x18\n \x01(\r\x12\x1a\n\x12\x61\x63tive_subscribers\x18\x0b \x01(\r*e\n\rAudioEncoding\x12\x1e\n\x1a\x41UDIO_ENCODING_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UDIO_ENCODING_PCM16\x10\x01\x12\x1a\n\x16\x41UDIO_ENCODING_FLOAT32\x10\x02\x32\x99\x02\n\x0fTalkingTogether\x12X\n\x07\x41nimate\x12#.talking_together.v1.AnimateRequest\x1a$.talking_together.v1.AnimateResponse(\x01\x30\x01\x12Z\n\tSubscribe\x12%.talking_together.v1.SubscribeRequest\x1a$.talking_together.v1.AnimateResponse0\x01\x12P\n\x07GetInfo\x12#.talking_together.v1.GetInfoRequest\x1a .talking_together.v1.ServiceInfoB\x15\xaa\x02\x12TalkingTogether.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*talking_together/v1/talking_together.proto\x12\x13talking_together.v1\"\'\n\x04Vec3\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\"2\n\x04Quat\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\x12\t\n\x01w\x18\x04 \x01(\x02\"`\n\x04Pose\x12+\n\x08position\x18\x01 \x01(\x0b\x32\x19.talking_together.v1.Vec3\x12+\n\x08rotation\x18\x02 \x01(\x0b\x32\x19.talking_together.v1.Quat\"F\n\x06\x41nchor\x12+\n\x08position\x18\x01 \x01(\x0b\x32\x19.talking_together.v1.Vec3\x12\x0f\n\x07yaw_rad\x18\x02 \x01(\x02\"K\n\x06Layout\x12,\n\x07\x61nchors\x18\x01 \x03(\x0b\x32\x1b.talking_together.v1.Anchor\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"g\n\nLayoutSpec\x12\x10\n\x06prompt\x18\x01 \x01(\tH\x00\x12\x10\n\x06preset\x18\x02 \x01(\tH\x00\x12-\n\x06layout\x18\x03 \x01(\x0b\x32\x1b.talking_together.v1.LayoutH\x00\x42\x06\n\x04kind\"r\n\x0b\x41udioFormat\x12\x16\n\x0esample_rate_hz\x18\x01 \x01(\r\x12\x15\n\rchannel_count\x18\x02 \x01(\r\x12\x34\n\x08\x65ncoding\x18\x03 \x01(\x0e\x32\".talking_together.v1.AudioEncoding\"0\n\x0e\x41nimateOptions\x12\x10\n\x08\x61nimator\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\"\xad\x01\n\x0c\x43lientHeader\x12\x36\n\x0c\x61udio_format\x18\x01 \x01(\x0b\x32 .talking_together.v1.AudioFormat\x12/\n\x06layout\x18\x02 \x01(\x0b\x32\x1f.talking_together.v1.LayoutSpec\x12\x34\n\x07options\x18\x03 \x01(\x0b\x32#.talking_together.v1.AnimateOptions\":\n\nAudioChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x1e\n\x16\x63lient_capture_time_ns\x18\x02 \x01(\x03\"\x0c\n\nEndOfAudio\"\xb2\x01\n\x0e\x41nimateRequest\x12\x33\n\x06header\x18\x01 \x01(\x0b\x32!.talking_together.v1.ClientHeaderH\x00\x12\x30\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x1f.talking_together.v1.AudioChunkH\x00\x12.\n\x03\x65nd\x18\x03 \x01(\x0b\x32\x1f.talking_together.v1.EndOfAudioH\x00\x42\t\n\x07payload\"\xa5\x02\n\x0cServerHeader\x12\x16\n\x0eschema_version\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x0b\n\x03\x66ps\x18\x03 \x01(\r\x12\x18\n\x10\x65xpression_names\x18\x04 \x03(\t\x12\x13\n\x0bjoint_names\x18\x05 \x03(\t\x12+\n\x06layout\x18\x06 \x01(\x0b\x32\x1b.talking_together.v1.Layout\x12\x17\n\x0f\x65poch_offset_ns\x18\x07 \x01(\x03\x12\x10\n\x08\x61nimator\x18\x08 \x01(\t\x12\x16\n\x0e\x63\x61libration_id\x18\t \x01(\t\x12=\n\x13source_audio_format\x18\n \x01(\x0b\x32 .talking_together.v1.AudioFormat\"\xc4\x02\n\x10ParticipantFrame\x12.\n\x0btranslation\x18\x01 \x01(\x0b\x32\x19.talking_together.v1.Vec3\x12\'\n\x04neck\x18\x02 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12\'\n\x04head\x18\x03 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12+\n\x08left_eye\x18\x04 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12,\n\tright_eye\x18\x05 \x01(\x0b\x32\x19.talking_together.v1.Quat\x12\x12\n\nexpression\x18\x06 \x03(\x02\x12-\n\nhead_world\x18\x07 \x01(\x0b\x32\x19.talking_together.v1.Pose\x12\x10\n\x08speaking\x18\x08 \x01(\x02\"\xa5\x01\n\x05\x46rame\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x17\n\x0f\x63\x61pture_time_ns\x18\x02 \x01(\x03\x12\x14\n\x0c\x65mit_time_ns\x18\x03 \x01(\x03\x12;\n\x0cparticipants\x18\x04 \x03(\x0b\x32%.talking_together.v1.ParticipantFrame\x12\x1e\n\x16\x63lient_capture_time_ns\x18\x05 \x01(\x03\"X\n\x0b\x46inalStatus\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0b\x66rame_count\x18\x03 \x01(\x04\x12\x15\n\raudio_seconds\x18\x04 \x01(\x01\"\xb2\x01\n\x0f\x41nimateResponse\x12\x33\n\x06header\x18\x01 \x01(\x0b\x32!.talking_together.v1.ServerHeaderH\x00\x12+\n\x05\x66rame\x18\x02 \x01(\x0b\x32\x1a.talking_together.v1.FrameH\x00\x12\x32\n\x06status\x18\x03 \x01(\x0b\x32 .talking_together.v1.FinalStatusH\x00\x42\t\n\x07payload\"\'\n\x10SubscribeRequest\x12\x13\n\x0b\x63lient_name\x18\x01 \x01(\t\"\x10\n\x0eGetInfoRequest\"\x9e\x01\n\x06Limits\x12\x14\n\x0cmax_sessions\x18\x01 \x01(\r\x12\x17\n\x0fmax_chunk_bytes\x18\x02 \x01(\r\x12\x1a\n\x12max_stream_seconds\x18\x03 \x01(\x01\x12\x1a\n\x12max_sample_rate_hz\x18\x04 \x01(\r\x12\x14\n\x0cmax_channels\x18\x05 \x01(\r\x12\x17\n\x0fmax_subscribers\x18\x06 \x01(\r\"\x92\x02\n\x0bServiceInfo\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x16\n\x0eschema_version\x18\x02 \x01(\t\x12\x10\n\x08\x61nimator\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0b\n\x03\x66ps\x18\x05 \x01(\r\x12\x18\n\x10\x65xpression_names\x18\x06 \x03(\t\x12\x13\n\x0bjoint_names\x18\x07 \x03(\t\x12+\n\x06limits\x18\x08 \x01(\x0b\x32\x1b.talking_together.v1.Limits\x12\x1b\n\x13room_session_active\x18\t \x01(\x08\x12\x17\n\x0f\x61\x63tive_sessions\x18\n \x01(\r\x12\x1a\n\x12\x61\x63tive_subscribers\x18\x0b \x01(\r*e\n\rAudioEncoding\x12\x1e\n\x1a\x41UDIO_ENCODING_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UDIO_ENCODING_PCM16\x10\x01\x12\x1a\n\x16\x41UDIO_ENCODING_FLOAT32\x10\x02\x32\x99\x02\n\x0fTalkingTogether\x12X\n\x07\x41nimate\x12#.talking_together.v1.AnimateRequest\x1a$.talking_together.v1.AnimateResponse(\x01\x30\x01\x12Z\n\tSubscribe\x12%.talking_together.v1.SubscribeRequest\x1a$.talking_together.v1.AnimateResponse0\x01\x12P\n\x07GetInfo\x12#.talking_together.v1.GetInfoRequest\x1a .talking_together.v1.ServiceInfoB\x15\xaa\x02\x12TalkingTogether.V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,8 +32,8 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'talking_together.v1.talking
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\252\002\022TalkingTogether.V1'
-  _globals['_AUDIOENCODING']._serialized_start=2604
-  _globals['_AUDIOENCODING']._serialized_end=2705
+  _globals['_AUDIOENCODING']._serialized_start=2668
+  _globals['_AUDIOENCODING']._serialized_end=2769
   _globals['_VEC3']._serialized_start=67
   _globals['_VEC3']._serialized_end=106
   _globals['_QUAT']._serialized_start=108
@@ -53,29 +53,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CLIENTHEADER']._serialized_start=679
   _globals['_CLIENTHEADER']._serialized_end=852
   _globals['_AUDIOCHUNK']._serialized_start=854
-  _globals['_AUDIOCHUNK']._serialized_end=880
-  _globals['_ENDOFAUDIO']._serialized_start=882
-  _globals['_ENDOFAUDIO']._serialized_end=894
-  _globals['_ANIMATEREQUEST']._serialized_start=897
-  _globals['_ANIMATEREQUEST']._serialized_end=1075
-  _globals['_SERVERHEADER']._serialized_start=1078
-  _globals['_SERVERHEADER']._serialized_end=1371
-  _globals['_PARTICIPANTFRAME']._serialized_start=1374
-  _globals['_PARTICIPANTFRAME']._serialized_end=1698
-  _globals['_FRAME']._serialized_start=1701
-  _globals['_FRAME']._serialized_end=1834
-  _globals['_FINALSTATUS']._serialized_start=1836
-  _globals['_FINALSTATUS']._serialized_end=1924
-  _globals['_ANIMATERESPONSE']._serialized_start=1927
-  _globals['_ANIMATERESPONSE']._serialized_end=2105
-  _globals['_SUBSCRIBEREQUEST']._serialized_start=2107
-  _globals['_SUBSCRIBEREQUEST']._serialized_end=2146
-  _globals['_GETINFOREQUEST']._serialized_start=2148
-  _globals['_GETINFOREQUEST']._serialized_end=2164
-  _globals['_LIMITS']._serialized_start=2167
-  _globals['_LIMITS']._serialized_end=2325
-  _globals['_SERVICEINFO']._serialized_start=2328
-  _globals['_SERVICEINFO']._serialized_end=2602
-  _globals['_TALKINGTOGETHER']._serialized_start=2708
-  _globals['_TALKINGTOGETHER']._serialized_end=2989
+  _globals['_AUDIOCHUNK']._serialized_end=912
+  _globals['_ENDOFAUDIO']._serialized_start=914
+  _globals['_ENDOFAUDIO']._serialized_end=926
+  _globals['_ANIMATEREQUEST']._serialized_start=929
+  _globals['_ANIMATEREQUEST']._serialized_end=1107
+  _globals['_SERVERHEADER']._serialized_start=1110
+  _globals['_SERVERHEADER']._serialized_end=1403
+  _globals['_PARTICIPANTFRAME']._serialized_start=1406
+  _globals['_PARTICIPANTFRAME']._serialized_end=1730
+  _globals['_FRAME']._serialized_start=1733
+  _globals['_FRAME']._serialized_end=1898
+  _globals['_FINALSTATUS']._serialized_start=1900
+  _globals['_FINALSTATUS']._serialized_end=1988
+  _globals['_ANIMATERESPONSE']._serialized_start=1991
+  _globals['_ANIMATERESPONSE']._serialized_end=2169
+  _globals['_SUBSCRIBEREQUEST']._serialized_start=2171
+  _globals['_SUBSCRIBEREQUEST']._serialized_end=2210
+  _globals['_GETINFOREQUEST']._serialized_start=2212
+  _globals['_GETINFOREQUEST']._serialized_end=2228
+  _globals['_LIMITS']._serialized_start=2231
+  _globals['_LIMITS']._serialized_end=2389
+  _globals['_SERVICEINFO']._serialized_start=2392
+  _globals['_SERVICEINFO']._serialized_end=2666
+  _globals['_TALKINGTOGETHER']._serialized_start=2772
+  _globals['_TALKINGTOGETHER']._serialized_end=3053
 # @@protoc_insertion_point(module_scope)

@@ -101,10 +101,12 @@ class ClientHeader(_message.Message):
     def __init__(self, audio_format: _Optional[_Union[AudioFormat, _Mapping]] = ..., layout: _Optional[_Union[LayoutSpec, _Mapping]] = ..., options: _Optional[_Union[AnimateOptions, _Mapping]] = ...) -> None: ...
 
 class AudioChunk(_message.Message):
-    __slots__ = ("data",)
+    __slots__ = ("data", "client_capture_time_ns")
     DATA_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_CAPTURE_TIME_NS_FIELD_NUMBER: _ClassVar[int]
     data: bytes
-    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+    client_capture_time_ns: int
+    def __init__(self, data: _Optional[bytes] = ..., client_capture_time_ns: _Optional[int] = ...) -> None: ...
 
 class EndOfAudio(_message.Message):
     __slots__ = ()
@@ -165,16 +167,18 @@ class ParticipantFrame(_message.Message):
     def __init__(self, translation: _Optional[_Union[Vec3, _Mapping]] = ..., neck: _Optional[_Union[Quat, _Mapping]] = ..., head: _Optional[_Union[Quat, _Mapping]] = ..., left_eye: _Optional[_Union[Quat, _Mapping]] = ..., right_eye: _Optional[_Union[Quat, _Mapping]] = ..., expression: _Optional[_Iterable[float]] = ..., head_world: _Optional[_Union[Pose, _Mapping]] = ..., speaking: _Optional[float] = ...) -> None: ...
 
 class Frame(_message.Message):
-    __slots__ = ("sequence", "capture_time_ns", "emit_time_ns", "participants")
+    __slots__ = ("sequence", "capture_time_ns", "emit_time_ns", "participants", "client_capture_time_ns")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     CAPTURE_TIME_NS_FIELD_NUMBER: _ClassVar[int]
     EMIT_TIME_NS_FIELD_NUMBER: _ClassVar[int]
     PARTICIPANTS_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_CAPTURE_TIME_NS_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     capture_time_ns: int
     emit_time_ns: int
     participants: _containers.RepeatedCompositeFieldContainer[ParticipantFrame]
-    def __init__(self, sequence: _Optional[int] = ..., capture_time_ns: _Optional[int] = ..., emit_time_ns: _Optional[int] = ..., participants: _Optional[_Iterable[_Union[ParticipantFrame, _Mapping]]] = ...) -> None: ...
+    client_capture_time_ns: int
+    def __init__(self, sequence: _Optional[int] = ..., capture_time_ns: _Optional[int] = ..., emit_time_ns: _Optional[int] = ..., participants: _Optional[_Iterable[_Union[ParticipantFrame, _Mapping]]] = ..., client_capture_time_ns: _Optional[int] = ...) -> None: ...
 
 class FinalStatus(_message.Message):
     __slots__ = ("code", "message", "frame_count", "audio_seconds")

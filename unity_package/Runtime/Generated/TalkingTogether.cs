@@ -42,56 +42,57 @@ namespace TalkingTogether.V1 {
             "BCKtAQoMQ2xpZW50SGVhZGVyEjYKDGF1ZGlvX2Zvcm1hdBgBIAEoCzIgLnRh",
             "bGtpbmdfdG9nZXRoZXIudjEuQXVkaW9Gb3JtYXQSLwoGbGF5b3V0GAIgASgL",
             "Mh8udGFsa2luZ190b2dldGhlci52MS5MYXlvdXRTcGVjEjQKB29wdGlvbnMY",
-            "AyABKAsyIy50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1hdGVPcHRpb25zIhoK",
-            "CkF1ZGlvQ2h1bmsSDAoEZGF0YRgBIAEoDCIMCgpFbmRPZkF1ZGlvIrIBCg5B",
-            "bmltYXRlUmVxdWVzdBIzCgZoZWFkZXIYASABKAsyIS50YWxraW5nX3RvZ2V0",
-            "aGVyLnYxLkNsaWVudEhlYWRlckgAEjAKBWF1ZGlvGAIgASgLMh8udGFsa2lu",
-            "Z190b2dldGhlci52MS5BdWRpb0NodW5rSAASLgoDZW5kGAMgASgLMh8udGFs",
-            "a2luZ190b2dldGhlci52MS5FbmRPZkF1ZGlvSABCCQoHcGF5bG9hZCKlAgoM",
-            "U2VydmVySGVhZGVyEhYKDnNjaGVtYV92ZXJzaW9uGAEgASgJEhIKCnNlc3Np",
-            "b25faWQYAiABKAkSCwoDZnBzGAMgASgNEhgKEGV4cHJlc3Npb25fbmFtZXMY",
-            "BCADKAkSEwoLam9pbnRfbmFtZXMYBSADKAkSKwoGbGF5b3V0GAYgASgLMhsu",
-            "dGFsa2luZ190b2dldGhlci52MS5MYXlvdXQSFwoPZXBvY2hfb2Zmc2V0X25z",
-            "GAcgASgDEhAKCGFuaW1hdG9yGAggASgJEhYKDmNhbGlicmF0aW9uX2lkGAkg",
-            "ASgJEj0KE3NvdXJjZV9hdWRpb19mb3JtYXQYCiABKAsyIC50YWxraW5nX3Rv",
-            "Z2V0aGVyLnYxLkF1ZGlvRm9ybWF0IsQCChBQYXJ0aWNpcGFudEZyYW1lEi4K",
-            "C3RyYW5zbGF0aW9uGAEgASgLMhkudGFsa2luZ190b2dldGhlci52MS5WZWMz",
-            "EicKBG5lY2sYAiABKAsyGS50YWxraW5nX3RvZ2V0aGVyLnYxLlF1YXQSJwoE",
-            "aGVhZBgDIAEoCzIZLnRhbGtpbmdfdG9nZXRoZXIudjEuUXVhdBIrCghsZWZ0",
-            "X2V5ZRgEIAEoCzIZLnRhbGtpbmdfdG9nZXRoZXIudjEuUXVhdBIsCglyaWdo",
-            "dF9leWUYBSABKAsyGS50YWxraW5nX3RvZ2V0aGVyLnYxLlF1YXQSEgoKZXhw",
-            "cmVzc2lvbhgGIAMoAhItCgpoZWFkX3dvcmxkGAcgASgLMhkudGFsa2luZ190",
-            "b2dldGhlci52MS5Qb3NlEhAKCHNwZWFraW5nGAggASgCIoUBCgVGcmFtZRIQ",
-            "CghzZXF1ZW5jZRgBIAEoBBIXCg9jYXB0dXJlX3RpbWVfbnMYAiABKAMSFAoM",
-            "ZW1pdF90aW1lX25zGAMgASgDEjsKDHBhcnRpY2lwYW50cxgEIAMoCzIlLnRh",
-            "bGtpbmdfdG9nZXRoZXIudjEuUGFydGljaXBhbnRGcmFtZSJYCgtGaW5hbFN0",
-            "YXR1cxIMCgRjb2RlGAEgASgFEg8KB21lc3NhZ2UYAiABKAkSEwoLZnJhbWVf",
-            "Y291bnQYAyABKAQSFQoNYXVkaW9fc2Vjb25kcxgEIAEoASKyAQoPQW5pbWF0",
-            "ZVJlc3BvbnNlEjMKBmhlYWRlchgBIAEoCzIhLnRhbGtpbmdfdG9nZXRoZXIu",
-            "djEuU2VydmVySGVhZGVySAASKwoFZnJhbWUYAiABKAsyGi50YWxraW5nX3Rv",
-            "Z2V0aGVyLnYxLkZyYW1lSAASMgoGc3RhdHVzGAMgASgLMiAudGFsa2luZ190",
-            "b2dldGhlci52MS5GaW5hbFN0YXR1c0gAQgkKB3BheWxvYWQiJwoQU3Vic2Ny",
-            "aWJlUmVxdWVzdBITCgtjbGllbnRfbmFtZRgBIAEoCSIQCg5HZXRJbmZvUmVx",
-            "dWVzdCKeAQoGTGltaXRzEhQKDG1heF9zZXNzaW9ucxgBIAEoDRIXCg9tYXhf",
-            "Y2h1bmtfYnl0ZXMYAiABKA0SGgoSbWF4X3N0cmVhbV9zZWNvbmRzGAMgASgB",
-            "EhoKEm1heF9zYW1wbGVfcmF0ZV9oehgEIAEoDRIUCgxtYXhfY2hhbm5lbHMY",
-            "BSABKA0SFwoPbWF4X3N1YnNjcmliZXJzGAYgASgNIpICCgtTZXJ2aWNlSW5m",
-            "bxIPCgd2ZXJzaW9uGAEgASgJEhYKDnNjaGVtYV92ZXJzaW9uGAIgASgJEhAK",
-            "CGFuaW1hdG9yGAMgASgJEg0KBW1vZGVsGAQgASgJEgsKA2ZwcxgFIAEoDRIY",
-            "ChBleHByZXNzaW9uX25hbWVzGAYgAygJEhMKC2pvaW50X25hbWVzGAcgAygJ",
-            "EisKBmxpbWl0cxgIIAEoCzIbLnRhbGtpbmdfdG9nZXRoZXIudjEuTGltaXRz",
-            "EhsKE3Jvb21fc2Vzc2lvbl9hY3RpdmUYCSABKAgSFwoPYWN0aXZlX3Nlc3Np",
-            "b25zGAogASgNEhoKEmFjdGl2ZV9zdWJzY3JpYmVycxgLIAEoDSplCg1BdWRp",
-            "b0VuY29kaW5nEh4KGkFVRElPX0VOQ09ESU5HX1VOU1BFQ0lGSUVEEAASGAoU",
-            "QVVESU9fRU5DT0RJTkdfUENNMTYQARIaChZBVURJT19FTkNPRElOR19GTE9B",
-            "VDMyEAIymQIKD1RhbGtpbmdUb2dldGhlchJYCgdBbmltYXRlEiMudGFsa2lu",
-            "Z190b2dldGhlci52MS5BbmltYXRlUmVxdWVzdBokLnRhbGtpbmdfdG9nZXRo",
-            "ZXIudjEuQW5pbWF0ZVJlc3BvbnNlKAEwARJaCglTdWJzY3JpYmUSJS50YWxr",
-            "aW5nX3RvZ2V0aGVyLnYxLlN1YnNjcmliZVJlcXVlc3QaJC50YWxraW5nX3Rv",
-            "Z2V0aGVyLnYxLkFuaW1hdGVSZXNwb25zZTABElAKB0dldEluZm8SIy50YWxr",
-            "aW5nX3RvZ2V0aGVyLnYxLkdldEluZm9SZXF1ZXN0GiAudGFsa2luZ190b2dl",
-            "dGhlci52MS5TZXJ2aWNlSW5mb0IVqgISVGFsa2luZ1RvZ2V0aGVyLlYxYgZw",
-            "cm90bzM="));
+            "AyABKAsyIy50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1hdGVPcHRpb25zIjoK",
+            "CkF1ZGlvQ2h1bmsSDAoEZGF0YRgBIAEoDBIeChZjbGllbnRfY2FwdHVyZV90",
+            "aW1lX25zGAIgASgDIgwKCkVuZE9mQXVkaW8isgEKDkFuaW1hdGVSZXF1ZXN0",
+            "EjMKBmhlYWRlchgBIAEoCzIhLnRhbGtpbmdfdG9nZXRoZXIudjEuQ2xpZW50",
+            "SGVhZGVySAASMAoFYXVkaW8YAiABKAsyHy50YWxraW5nX3RvZ2V0aGVyLnYx",
+            "LkF1ZGlvQ2h1bmtIABIuCgNlbmQYAyABKAsyHy50YWxraW5nX3RvZ2V0aGVy",
+            "LnYxLkVuZE9mQXVkaW9IAEIJCgdwYXlsb2FkIqUCCgxTZXJ2ZXJIZWFkZXIS",
+            "FgoOc2NoZW1hX3ZlcnNpb24YASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIL",
+            "CgNmcHMYAyABKA0SGAoQZXhwcmVzc2lvbl9uYW1lcxgEIAMoCRITCgtqb2lu",
+            "dF9uYW1lcxgFIAMoCRIrCgZsYXlvdXQYBiABKAsyGy50YWxraW5nX3RvZ2V0",
+            "aGVyLnYxLkxheW91dBIXCg9lcG9jaF9vZmZzZXRfbnMYByABKAMSEAoIYW5p",
+            "bWF0b3IYCCABKAkSFgoOY2FsaWJyYXRpb25faWQYCSABKAkSPQoTc291cmNl",
+            "X2F1ZGlvX2Zvcm1hdBgKIAEoCzIgLnRhbGtpbmdfdG9nZXRoZXIudjEuQXVk",
+            "aW9Gb3JtYXQixAIKEFBhcnRpY2lwYW50RnJhbWUSLgoLdHJhbnNsYXRpb24Y",
+            "ASABKAsyGS50YWxraW5nX3RvZ2V0aGVyLnYxLlZlYzMSJwoEbmVjaxgCIAEo",
+            "CzIZLnRhbGtpbmdfdG9nZXRoZXIudjEuUXVhdBInCgRoZWFkGAMgASgLMhku",
+            "dGFsa2luZ190b2dldGhlci52MS5RdWF0EisKCGxlZnRfZXllGAQgASgLMhku",
+            "dGFsa2luZ190b2dldGhlci52MS5RdWF0EiwKCXJpZ2h0X2V5ZRgFIAEoCzIZ",
+            "LnRhbGtpbmdfdG9nZXRoZXIudjEuUXVhdBISCgpleHByZXNzaW9uGAYgAygC",
+            "Ei0KCmhlYWRfd29ybGQYByABKAsyGS50YWxraW5nX3RvZ2V0aGVyLnYxLlBv",
+            "c2USEAoIc3BlYWtpbmcYCCABKAIipQEKBUZyYW1lEhAKCHNlcXVlbmNlGAEg",
+            "ASgEEhcKD2NhcHR1cmVfdGltZV9ucxgCIAEoAxIUCgxlbWl0X3RpbWVfbnMY",
+            "AyABKAMSOwoMcGFydGljaXBhbnRzGAQgAygLMiUudGFsa2luZ190b2dldGhl",
+            "ci52MS5QYXJ0aWNpcGFudEZyYW1lEh4KFmNsaWVudF9jYXB0dXJlX3RpbWVf",
+            "bnMYBSABKAMiWAoLRmluYWxTdGF0dXMSDAoEY29kZRgBIAEoBRIPCgdtZXNz",
+            "YWdlGAIgASgJEhMKC2ZyYW1lX2NvdW50GAMgASgEEhUKDWF1ZGlvX3NlY29u",
+            "ZHMYBCABKAEisgEKD0FuaW1hdGVSZXNwb25zZRIzCgZoZWFkZXIYASABKAsy",
+            "IS50YWxraW5nX3RvZ2V0aGVyLnYxLlNlcnZlckhlYWRlckgAEisKBWZyYW1l",
+            "GAIgASgLMhoudGFsa2luZ190b2dldGhlci52MS5GcmFtZUgAEjIKBnN0YXR1",
+            "cxgDIAEoCzIgLnRhbGtpbmdfdG9nZXRoZXIudjEuRmluYWxTdGF0dXNIAEIJ",
+            "CgdwYXlsb2FkIicKEFN1YnNjcmliZVJlcXVlc3QSEwoLY2xpZW50X25hbWUY",
+            "ASABKAkiEAoOR2V0SW5mb1JlcXVlc3QingEKBkxpbWl0cxIUCgxtYXhfc2Vz",
+            "c2lvbnMYASABKA0SFwoPbWF4X2NodW5rX2J5dGVzGAIgASgNEhoKEm1heF9z",
+            "dHJlYW1fc2Vjb25kcxgDIAEoARIaChJtYXhfc2FtcGxlX3JhdGVfaHoYBCAB",
+            "KA0SFAoMbWF4X2NoYW5uZWxzGAUgASgNEhcKD21heF9zdWJzY3JpYmVycxgG",
+            "IAEoDSKSAgoLU2VydmljZUluZm8SDwoHdmVyc2lvbhgBIAEoCRIWCg5zY2hl",
+            "bWFfdmVyc2lvbhgCIAEoCRIQCghhbmltYXRvchgDIAEoCRINCgVtb2RlbBgE",
+            "IAEoCRILCgNmcHMYBSABKA0SGAoQZXhwcmVzc2lvbl9uYW1lcxgGIAMoCRIT",
+            "Cgtqb2ludF9uYW1lcxgHIAMoCRIrCgZsaW1pdHMYCCABKAsyGy50YWxraW5n",
+            "X3RvZ2V0aGVyLnYxLkxpbWl0cxIbChNyb29tX3Nlc3Npb25fYWN0aXZlGAkg",
+            "ASgIEhcKD2FjdGl2ZV9zZXNzaW9ucxgKIAEoDRIaChJhY3RpdmVfc3Vic2Ny",
+            "aWJlcnMYCyABKA0qZQoNQXVkaW9FbmNvZGluZxIeChpBVURJT19FTkNPRElO",
+            "R19VTlNQRUNJRklFRBAAEhgKFEFVRElPX0VOQ09ESU5HX1BDTTE2EAESGgoW",
+            "QVVESU9fRU5DT0RJTkdfRkxPQVQzMhACMpkCCg9UYWxraW5nVG9nZXRoZXIS",
+            "WAoHQW5pbWF0ZRIjLnRhbGtpbmdfdG9nZXRoZXIudjEuQW5pbWF0ZVJlcXVl",
+            "c3QaJC50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1hdGVSZXNwb25zZSgBMAES",
+            "WgoJU3Vic2NyaWJlEiUudGFsa2luZ190b2dldGhlci52MS5TdWJzY3JpYmVS",
+            "ZXF1ZXN0GiQudGFsa2luZ190b2dldGhlci52MS5BbmltYXRlUmVzcG9uc2Uw",
+            "ARJQCgdHZXRJbmZvEiMudGFsa2luZ190b2dldGhlci52MS5HZXRJbmZvUmVx",
+            "dWVzdBogLnRhbGtpbmdfdG9nZXRoZXIudjEuU2VydmljZUluZm9CFaoCElRh",
+            "bGtpbmdUb2dldGhlci5WMWIGcHJvdG8z"));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { },
           new pbr::GeneratedClrTypeInfo(new[] {typeof(global::TalkingTogether.V1.AudioEncoding), }, null, new pbr::GeneratedClrTypeInfo[] {
@@ -104,12 +105,12 @@ namespace TalkingTogether.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AudioFormat), global::TalkingTogether.V1.AudioFormat.Parser, new[]{ "SampleRateHz", "ChannelCount", "Encoding" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AnimateOptions), global::TalkingTogether.V1.AnimateOptions.Parser, new[]{ "Animator", "Seed" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ClientHeader), global::TalkingTogether.V1.ClientHeader.Parser, new[]{ "AudioFormat", "Layout", "Options" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AudioChunk), global::TalkingTogether.V1.AudioChunk.Parser, new[]{ "Data" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AudioChunk), global::TalkingTogether.V1.AudioChunk.Parser, new[]{ "Data", "ClientCaptureTimeNs" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.EndOfAudio), global::TalkingTogether.V1.EndOfAudio.Parser, null, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AnimateRequest), global::TalkingTogether.V1.AnimateRequest.Parser, new[]{ "Header", "Audio", "End" }, new[]{ "Payload" }, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ServerHeader), global::TalkingTogether.V1.ServerHeader.Parser, new[]{ "SchemaVersion", "SessionId", "Fps", "ExpressionNames", "JointNames", "Layout", "EpochOffsetNs", "Animator", "CalibrationId", "SourceAudioFormat" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ParticipantFrame), global::TalkingTogether.V1.ParticipantFrame.Parser, new[]{ "Translation", "Neck", "Head", "LeftEye", "RightEye", "Expression", "HeadWorld", "Speaking" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Frame), global::TalkingTogether.V1.Frame.Parser, new[]{ "Sequence", "CaptureTimeNs", "EmitTimeNs", "Participants" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Frame), global::TalkingTogether.V1.Frame.Parser, new[]{ "Sequence", "CaptureTimeNs", "EmitTimeNs", "Participants", "ClientCaptureTimeNs" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.FinalStatus), global::TalkingTogether.V1.FinalStatus.Parser, new[]{ "Code", "Message", "FrameCount", "AudioSeconds" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AnimateResponse), global::TalkingTogether.V1.AnimateResponse.Parser, new[]{ "Header", "Frame", "Status" }, new[]{ "Payload" }, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.SubscribeRequest), global::TalkingTogether.V1.SubscribeRequest.Parser, new[]{ "ClientName" }, null, null, null, null),
@@ -2540,6 +2541,7 @@ namespace TalkingTogether.V1 {
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public AudioChunk(AudioChunk other) : this() {
       data_ = other.data_;
+      clientCaptureTimeNs_ = other.clientCaptureTimeNs_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -2561,6 +2563,24 @@ namespace TalkingTogether.V1 {
       }
     }
 
+    /// <summary>Field number for the "client_capture_time_ns" field.</summary>
+    public const int ClientCaptureTimeNsFieldNumber = 2;
+    private long clientCaptureTimeNs_;
+    /// <summary>
+    /// Optional: the client's own clock, ns (any monotonic clock of the client), when the newest
+    /// sample of this chunk was captured; 0 when not sent. The server echoes it, per frame, in
+    /// Frame.client_capture_time_ns, so a client measures its latency on its own clock, queueing
+    /// included.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public long ClientCaptureTimeNs {
+      get { return clientCaptureTimeNs_; }
+      set {
+        clientCaptureTimeNs_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -2577,6 +2597,7 @@ namespace TalkingTogether.V1 {
         return true;
       }
       if (Data != other.Data) return false;
+      if (ClientCaptureTimeNs != other.ClientCaptureTimeNs) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -2585,6 +2606,7 @@ namespace TalkingTogether.V1 {
     public override int GetHashCode() {
       int hash = 1;
       if (Data.Length != 0) hash ^= Data.GetHashCode();
+      if (ClientCaptureTimeNs != 0L) hash ^= ClientCaptureTimeNs.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -2607,6 +2629,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(10);
         output.WriteBytes(Data);
       }
+      if (ClientCaptureTimeNs != 0L) {
+        output.WriteRawTag(16);
+        output.WriteInt64(ClientCaptureTimeNs);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -2621,6 +2647,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(10);
         output.WriteBytes(Data);
       }
+      if (ClientCaptureTimeNs != 0L) {
+        output.WriteRawTag(16);
+        output.WriteInt64(ClientCaptureTimeNs);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -2633,6 +2663,9 @@ namespace TalkingTogether.V1 {
       int size = 0;
       if (Data.Length != 0) {
         size += 1 + pb::CodedOutputStream.ComputeBytesSize(Data);
+      }
+      if (ClientCaptureTimeNs != 0L) {
+        size += 1 + pb::CodedOutputStream.ComputeInt64Size(ClientCaptureTimeNs);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -2648,6 +2681,9 @@ namespace TalkingTogether.V1 {
       }
       if (other.Data.Length != 0) {
         Data = other.Data;
+      }
+      if (other.ClientCaptureTimeNs != 0L) {
+        ClientCaptureTimeNs = other.ClientCaptureTimeNs;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -2668,6 +2704,10 @@ namespace TalkingTogether.V1 {
             Data = input.ReadBytes();
             break;
           }
+          case 16: {
+            ClientCaptureTimeNs = input.ReadInt64();
+            break;
+          }
         }
       }
     #endif
@@ -2685,6 +2725,10 @@ namespace TalkingTogether.V1 {
             break;
           case 10: {
             Data = input.ReadBytes();
+            break;
+          }
+          case 16: {
+            ClientCaptureTimeNs = input.ReadInt64();
             break;
           }
         }
@@ -4273,6 +4317,7 @@ namespace TalkingTogether.V1 {
       captureTimeNs_ = other.captureTimeNs_;
       emitTimeNs_ = other.emitTimeNs_;
       participants_ = other.participants_.Clone();
+      clientCaptureTimeNs_ = other.clientCaptureTimeNs_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -4302,6 +4347,8 @@ namespace TalkingTogether.V1 {
     private long captureTimeNs_;
     /// <summary>
     /// Server monotonic clock, ns: when the newest audio sample behind this frame was captured.
+    /// For Animate, the arrival of the chunk that held it, stamped as it came off the transport
+    /// (not when the session got round to it), so emit - capture includes the server's queueing.
     /// </summary>
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
@@ -4341,6 +4388,23 @@ namespace TalkingTogether.V1 {
       get { return participants_; }
     }
 
+    /// <summary>Field number for the "client_capture_time_ns" field.</summary>
+    public const int ClientCaptureTimeNsFieldNumber = 5;
+    private long clientCaptureTimeNs_;
+    /// <summary>
+    /// Animate only, when the client stamped its chunks (AudioChunk.client_capture_time_ns): the
+    /// client's clock, ns, when the newest sample behind this frame was captured. Receive time
+    /// minus this is the client's end-to-end latency, every queue included. 0 otherwise.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public long ClientCaptureTimeNs {
+      get { return clientCaptureTimeNs_; }
+      set {
+        clientCaptureTimeNs_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -4360,6 +4424,7 @@ namespace TalkingTogether.V1 {
       if (CaptureTimeNs != other.CaptureTimeNs) return false;
       if (EmitTimeNs != other.EmitTimeNs) return false;
       if(!participants_.Equals(other.participants_)) return false;
+      if (ClientCaptureTimeNs != other.ClientCaptureTimeNs) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -4371,6 +4436,7 @@ namespace TalkingTogether.V1 {
       if (CaptureTimeNs != 0L) hash ^= CaptureTimeNs.GetHashCode();
       if (EmitTimeNs != 0L) hash ^= EmitTimeNs.GetHashCode();
       hash ^= participants_.GetHashCode();
+      if (ClientCaptureTimeNs != 0L) hash ^= ClientCaptureTimeNs.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -4402,6 +4468,10 @@ namespace TalkingTogether.V1 {
         output.WriteInt64(EmitTimeNs);
       }
       participants_.WriteTo(output, _repeated_participants_codec);
+      if (ClientCaptureTimeNs != 0L) {
+        output.WriteRawTag(40);
+        output.WriteInt64(ClientCaptureTimeNs);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -4425,6 +4495,10 @@ namespace TalkingTogether.V1 {
         output.WriteInt64(EmitTimeNs);
       }
       participants_.WriteTo(ref output, _repeated_participants_codec);
+      if (ClientCaptureTimeNs != 0L) {
+        output.WriteRawTag(40);
+        output.WriteInt64(ClientCaptureTimeNs);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -4445,6 +4519,9 @@ namespace TalkingTogether.V1 {
         size += 1 + pb::CodedOutputStream.ComputeInt64Size(EmitTimeNs);
       }
       size += participants_.CalculateSize(_repeated_participants_codec);
+      if (ClientCaptureTimeNs != 0L) {
+        size += 1 + pb::CodedOutputStream.ComputeInt64Size(ClientCaptureTimeNs);
+      }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
       }
@@ -4467,6 +4544,9 @@ namespace TalkingTogether.V1 {
         EmitTimeNs = other.EmitTimeNs;
       }
       participants_.Add(other.participants_);
+      if (other.ClientCaptureTimeNs != 0L) {
+        ClientCaptureTimeNs = other.ClientCaptureTimeNs;
+      }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
 
@@ -4498,6 +4578,10 @@ namespace TalkingTogether.V1 {
             participants_.AddEntriesFrom(input, _repeated_participants_codec);
             break;
           }
+          case 40: {
+            ClientCaptureTimeNs = input.ReadInt64();
+            break;
+          }
         }
       }
     #endif
@@ -4527,6 +4611,10 @@ namespace TalkingTogether.V1 {
           }
           case 34: {
             participants_.AddEntriesFrom(ref input, _repeated_participants_codec);
+            break;
+          }
+          case 40: {
+            ClientCaptureTimeNs = input.ReadInt64();
             break;
           }
         }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Cysharp.Net.Http;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using TalkingTogether.V1;
 using UnityEngine;
@@ -28,7 +29,10 @@ namespace TalkingTogether.Bridge
     /// the main thread samples once per frame. A stream that ends or fails is retried with
     /// exponential backoff for as long as the component is enabled.
     /// gRPC runs over HTTP/2 through Cysharp's YetAnotherHttpHandler, since Unity's own HTTP stack
-    /// has no HTTP/2 (cleartext h2c to a LAN server included).
+    /// has no HTTP/2 (cleartext h2c to a LAN server included). With an https:// address it speaks
+    /// TLS, trusting <see cref="RootCertificates"/> (the server's ca.pem) when set; with a
+    /// <see cref="Token"/> every call carries <c>authorization: Bearer TOKEN</c>. The checks live in
+    /// Core's <see cref="ServerConnection"/>; see docs/security.md for the server side.
     /// </summary>
     [DefaultExecutionOrder(-100)]
     [AddComponentMenu("Talking Together/Talking Together Client")]
@@ -38,6 +42,16 @@ namespace TalkingTogether.Bridge
         [SerializeField] string m_Address = "http://127.0.0.1:50051";
         [Tooltip("Shown in the server's logs.")]
         [SerializeField] string m_ClientName = "unity";
+        [Header("Security (docs/security.md)")]
+        [Tooltip("Bearer token from `talking-together token new --scope subscribe`, sent as 'authorization: Bearer TOKEN' on every call. " +
+                 "Over http:// only to loopback. A value saved here ends up in the build: prefer setting Token from code.")]
+        [SerializeField] string m_Token = "";
+        [Tooltip("For https:// addresses: the PEM of the CA that signed the server (ca.pem from `talking-together certs`). Empty: public roots.")]
+        [SerializeField, TextArea(2, 6)] string m_RootCertificates = "";
+        [Tooltip("Mutual TLS only (serve --tls-client-ca): this headset's certificate, PEM.")]
+        [SerializeField, TextArea(2, 6)] string m_ClientCertificate = "";
+        [Tooltip("Mutual TLS only: the certificate's private key, PEM. Prefer setting ClientKey from code.")]
+        [SerializeField, TextArea(2, 6)] string m_ClientKey = "";
         [SerializeField] PlayoutDelay m_PlayoutDelay = new PlayoutDelay();
         [SerializeField] float m_BackoffInitialSeconds = 0.5f;
         [SerializeField] float m_BackoffMaxSeconds = 10f;
@@ -64,6 +78,17 @@ namespace TalkingTogether.Bridge
         string m_LastError = "";
 
         public string Address { get { return m_Address; } set { m_Address = value; } }
+
+        /// <summary>The bearer token (empty: none). Like the other connection settings, a change
+        /// applies when the component is next enabled.</summary>
+        public string Token { get { return m_Token; } set { m_Token = value; } }
+
+        /// <summary>PEM of the CA to trust for https:// (empty: the built-in public roots).</summary>
+        public string RootCertificates { get { return m_RootCertificates; } set { m_RootCertificates = value; } }
+
+        /// <summary>Mutual TLS: this client's certificate and private key, PEM (empty: none).</summary>
+        public string ClientCertificate { get { return m_ClientCertificate; } set { m_ClientCertificate = value; } }
+        public string ClientKey { get { return m_ClientKey; } set { m_ClientKey = value; } }
         public ConnectionState State { get { lock (m_Lock) return m_State; } }
         public string LastError { get { lock (m_Lock) return m_LastError; } }
 
@@ -98,10 +123,21 @@ namespace TalkingTogether.Bridge
         {
             m_Buffer = new JitterBuffer(25, m_PlayoutDelay);
             m_Cancel = new CancellationTokenSource();
+            ServerConnection connection;
+            try
+            {
+                connection = new ServerConnection(m_Address, m_Token, m_RootCertificates, m_ClientCertificate, m_ClientKey);
+            }
+            catch (ArgumentException e)
+            {
+                // A setting that cannot work (a token over plaintext to the LAN, say) never reaches the network.
+                UnityEngine.Debug.LogError("Talking Together Client: " + e.Message, this);
+                SetState(ConnectionState.Stopped, e.Message);
+                return;
+            }
             var token = m_Cancel.Token;
-            var address = m_Address;
             var backoff = new ReconnectBackoff(m_BackoffInitialSeconds, m_BackoffMaxSeconds);
-            Task.Run(() => RunAsync(address, backoff, token));
+            Task.Run(() => RunAsync(connection, backoff, token));
         }
 
         void OnDisable()
@@ -144,14 +180,14 @@ namespace TalkingTogether.Bridge
             }
         }
 
-        async Task RunAsync(string address, ReconnectBackoff backoff, CancellationToken token)
+        async Task RunAsync(ServerConnection connection, ReconnectBackoff backoff, CancellationToken token)
         {
             while (!token.IsCancellationRequested)
             {
                 try
                 {
                     SetState(ConnectionState.Connecting, "");
-                    await StreamOnceAsync(address, backoff, token);
+                    await StreamOnceAsync(connection, backoff, token);
                     SetState(ConnectionState.WaitingToReconnect, "the server ended the stream");
                 }
                 catch (Exception e) when (!token.IsCancellationRequested)
@@ -174,11 +210,39 @@ namespace TalkingTogether.Bridge
             }
         }
 
-        async Task StreamOnceAsync(string address, ReconnectBackoff backoff, CancellationToken token)
+        /// <summary>The HTTP/2 handler for <paramref name="connection"/>: TLS trust from its PEMs.</summary>
+        static YetAnotherHttpHandler CreateHandler(ServerConnection connection)
         {
             var handler = new YetAnotherHttpHandler { Http2Only = true };
-            using (var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true }))
-            using (var call = new Rpc.TalkingTogetherClient(channel).Subscribe(
+            if (connection.RootCertificatesPem != null)
+                handler.RootCertificates = connection.RootCertificatesPem;
+            if (connection.ClientCertificatePem != null)
+            {
+                handler.ClientAuthCertificates = connection.ClientCertificatePem;
+                handler.ClientAuthKey = connection.ClientKeyPem;
+            }
+            return handler;
+        }
+
+        /// <summary>Every call made through this invoker carries the token.</summary>
+        static CallInvoker Authorized(GrpcChannel channel, ServerConnection connection)
+        {
+            var invoker = channel.CreateCallInvoker();
+            if (connection.AuthorizationValue == null)
+                return invoker;
+            return invoker.Intercept(metadata =>
+            {
+                metadata = metadata ?? new Metadata();
+                metadata.Add(ServerConnection.AuthorizationKey, connection.AuthorizationValue);
+                return metadata;
+            });
+        }
+
+        async Task StreamOnceAsync(ServerConnection connection, ReconnectBackoff backoff, CancellationToken token)
+        {
+            var options = new GrpcChannelOptions { HttpHandler = CreateHandler(connection), DisposeHttpClient = true };
+            using (var channel = GrpcChannel.ForAddress(connection.Address, options))
+            using (var call = new Rpc.TalkingTogetherClient(Authorized(channel, connection)).Subscribe(
                        new SubscribeRequest { ClientName = m_ClientName }, cancellationToken: token))
             {
                 var layout = ExpressionLayout.Contract;
