@@ -132,3 +132,23 @@ def test_lip_closure_counts_dips() -> None:
     assert lip_closure_counts(motion, events, LIP_OPEN) == (0, 1)
     assert lip_events(([("m", 0.1, 0.2), ("ɑ", 0.2, 0.3), ("s", 0.3, 0.4)], [])).tolist() == [
         [0, pytest.approx(0.1), pytest.approx(0.2), LIP_CLOSED], [0, pytest.approx(0.2), pytest.approx(0.3), LIP_OPEN]]
+
+
+def test_real_voice_rows(real_speech_root: Path, tmp_path: Path) -> None:
+    """eval's real-voice rows on one test_real dialogue: the live estimator's masks reach the systems,
+    and the lip-closure score tells the truth's mouth (p/b/m closed, open vowels open) from chance."""
+    from talking_together.data.corpus import generate
+    from talking_together.evaluate.real_voices import LIVE, TRUE, markdown, run_real_voices
+    from talking_together.model import DEFAULT_CHECKPOINT
+
+    generate(0.001, tmp_path, CorpusConfig(seed=2, families=(("espeak", 1.0),), real_test_samples=1))
+    rows, activity = run_real_voices(str(DEFAULT_CHECKPOINT), str(tmp_path))
+    truth = rows["ground truth"]
+    assert truth["closure at p/b/m"] > 0.8 and truth["closure at open vowels"] < 0.3
+    for system in ("model (dual-stream)", "rule-based baseline"):
+        assert rows[f"{system}, {TRUE}"]["solo-mouth"] > 0.8  # told who speaks, the speaker's mouth moves more
+        assert 0.0 <= rows[f"{system}, {LIVE}"]["attribution-F1"] <= 1.0
+    assert rows["model (dual-stream), " + TRUE]["MSE-LIP"] < rows["rule-based baseline, " + TRUE]["MSE-LIP"]
+    assert activity["all"]["dialogues"] == 1 and 0.0 <= activity["all"]["DER"] <= 1.5
+    assert activity["all"]["F1 A"] > 0.5  # the first voice heard is A, and A speaks first
+    assert "live F1 A" in markdown(rows, activity, model="model")
