@@ -40,14 +40,16 @@ def _to_length(x: np.ndarray, n: int) -> np.ndarray:
     return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, n - x.shape[-1])]).astype(np.float32)
 
 
-def change_voice(audio: np.ndarray, pitch_factor: float, formant_ratio: float) -> np.ndarray:
+def change_voice(audio: np.ndarray, pitch_factor: float, formant_ratio: float, seed: int = 0) -> np.ndarray:
     """(n,) dry speech with its pitch times `pitch_factor` and formants times `formant_ratio`;
-    same length. Silence stays silent."""
+    same length. Silence stays silent. Praat's resynthesis draws random numbers (for unvoiced
+    stretches) from one process-wide generator, so it is seeded here: same seed, same samples."""
     import parselmouth
-    from parselmouth.praat import call
+    from parselmouth.praat import call, run
 
     if not np.any(audio):
         return audio
+    run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
     sound = parselmouth.Sound(np.asarray(audio, np.float64), SAMPLE_RATE)
     median = call(call(sound, "To Pitch", 0.0, 75, 600), "Get quantile", 0, 0, 0.5, "Hertz")
     target = float(median) * pitch_factor if np.isfinite(median) else 0.0  # 0: keep the pitch
@@ -87,7 +89,7 @@ def augment(d: Dialogue, rng: np.random.Generator, cfg: AugmentConfig) -> tuple[
     for k in range(len(sources)):
         if rng.random() < cfg.voice_prob:
             pitch, formant = rng.uniform(*cfg.pitch_factor), rng.uniform(*cfg.formant_ratio)
-            sources[k] = change_voice(sources[k], pitch, formant)
+            sources[k] = change_voice(sources[k], pitch, formant, seed=int(rng.integers(2**31)))
             applied.append(f"voice{k}:pitch{pitch:.2f},formant{formant:.2f}")
     d = dataclasses.replace(d, sources=sources, audio=sources.sum(0))
     if rng.random() < cfg.speed_prob:
