@@ -51,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
 
     dialogue = demo_dialogue()
-    with tempfile.TemporaryDirectory() as tmp, BackgroundServer(ServerConfig(port=0, animator="baseline", limits=ServiceLimits(max_sessions=256))) as server:
+    with tempfile.TemporaryDirectory() as tmp, BackgroundServer(ServerConfig(port=0, animator="baseline", limits=ServiceLimits(max_sessions=256, max_sessions_per_peer=256, max_audio_speed=0))) as server:
         wav = write_wav(dialogue, Path(tmp) / "dialogue.wav")
         audio_s = dialogue.duration_s
         print(f"machine: {os.cpu_count()} CPUs; audio: demo dialogue, {audio_s:.1f} s, mono 16 kHz PCM16, 40 ms chunks")

@@ -22,7 +22,7 @@ import torch
 from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
 from talking_together.model import ModelConfig, MotionGenerator, save_checkpoint
 from talking_together.service.client import StreamStats, audio_requests
-from talking_together.service.config import ServerConfig
+from talking_together.service.config import ServerConfig, ServiceLimits
 from talking_together.service.server import BackgroundServer
 from talking_together.service.tls import open_channel
 from talking_together.v1 import talking_together_pb2 as pb
@@ -46,7 +46,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, clip: Path) -> Iterator[Bac
     torch.manual_seed(0)
     checkpoint = tmp_path_factory.mktemp("ckpt") / "small.pt"
     save_checkpoint(checkpoint, MotionGenerator(SMALL).eval())
-    with BackgroundServer(ServerConfig(port=0, animator="diffusion", checkpoint=str(checkpoint))) as running:
+    # Unpaced: what queues here is the animator's backlog, not pacing's (a paced client waits in its
+    # own transport, before the arrival stamp; docs/security.md, Fairness).
+    limits = ServiceLimits(max_audio_speed=0)
+    with BackgroundServer(ServerConfig(port=0, animator="diffusion", checkpoint=str(checkpoint), limits=limits)) as running:
         with open_channel(running.address) as channel:  # warm-up: model and activity loads are not what this measures
             list(pb_grpc.TalkingTogetherStub(channel).Animate(audio_requests(clip), timeout=60))
         yield running

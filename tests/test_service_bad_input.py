@@ -52,7 +52,7 @@ def expect_error(address: str, requests: list[pb.AnimateRequest], code: grpc.Sta
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[BackgroundServer]:
-    limits = ServiceLimits(max_sessions=32, max_chunk_bytes=64 * 1024, max_stream_seconds=5.0, header_timeout_s=2.0)
+    limits = ServiceLimits(max_sessions=32, max_sessions_per_peer=32, max_chunk_bytes=64 * 1024, max_stream_seconds=5.0, header_timeout_s=2.0)
     with BackgroundServer(ServerConfig(port=0, animator="baseline", limits=limits)) as running:
         yield running
 

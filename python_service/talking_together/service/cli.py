@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from talking_together.service.config import ServiceLimits  # the one home of the defaults
     serve = subparsers.add_parser(
         "serve",
         help="run the gRPC service",
@@ -41,6 +42,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s; 0.0.0.0 for a headset on the LAN)")
     serve.add_argument("--port", type=int, default=50051, help="port (default: %(default)s)")
     serve.add_argument("--seed", type=int, default=0, help="animator seed (default: %(default)s)")
+    serve.add_argument("--max-sessions", type=int, default=ServiceLimits.max_sessions,
+                       help="capacity: concurrent Animate sessions plus the room session; past it RESOURCE_EXHAUSTED (default: %(default)s)")
     sec = serve.add_argument_group("security", "TLS and tokens (docs/security.md); required on any address but loopback")
     sec.add_argument("--tls-cert", metavar="FILE", help="server certificate, PEM (`talking-together certs` writes server.pem)")
     sec.add_argument("--tls-key", metavar="FILE", help="the certificate's private key, PEM (server.key)")
@@ -86,7 +89,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from talking_together.animators.diffusion import BackendConfig, process_backend, use_backend
     from talking_together.export.metadata import OnnxExportError, OnnxModelError
     from talking_together.model import CheckpointError
-    from talking_together.service.config import SecurityConfig, ServerConfig
+    from talking_together.service.config import SecurityConfig, ServerConfig, ServiceLimits
     from talking_together.service.server import run_server
 
     config = ServerConfig(
@@ -102,6 +105,7 @@ def run_serve(args: argparse.Namespace) -> int:
         loop_source=args.loop,
         record=args.record,
         seed=args.seed,
+        limits=ServiceLimits(max_sessions=args.max_sessions),
         security=SecurityConfig(tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
                                 tokens=args.tokens, insecure=args.insecure),
     )

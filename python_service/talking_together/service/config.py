@@ -20,11 +20,24 @@ class ClientStringLimits:
 
 @dataclass(frozen=True)
 class ServiceLimits:
-    max_sessions: int = 32  # concurrent Animate streams
-    max_subscribers: int = 64  # concurrent Subscribe streams
+    # Capacity: concurrent sessions that run an animator, Animate streams plus the room session
+    # (when the server has one). About 8 baseline or 4 diffusion sessions keep 25 fps on a laptop
+    # CPU; past this, RESOURCE_EXHAUSTED instead of every session degrading (service/fairness.py).
+    max_sessions: int = 8
+    max_sessions_per_peer: int = 4  # concurrent Animate streams from one peer address
+    max_subscribers: int = 64  # concurrent Subscribe streams (they share the room's animator)
     max_chunk_bytes: int = 256 * 1024  # one AudioChunk
+    # Shortest AudioChunk but the last, in 16 kHz samples (10 ms; the same duration at any rate):
+    # shorter ones are INVALID_ARGUMENT, so the per-message cost of an audio second is bounded.
+    min_chunk_samples: int = 160
     max_stream_seconds: float = 4 * 3600.0  # audio per Animate stream
     header_timeout_s: float = 10.0  # a silent client does not hold a session slot forever
+    idle_timeout_s: float = 10.0  # nor one that sent its header and then nothing (DEADLINE_EXCEEDED)
+    # Pacing: an Animate stream is read no faster than this many times real time, once it is
+    # `audio_burst_s` of audio ahead; past that the server stops reading and gRPC flow control
+    # pushes back, so a flooding client slows down instead of starving others. 0: no pacing.
+    max_audio_speed: float = 2.0
+    audio_burst_s: float = 1.0
     # Audio read off the transport ahead of the animator, per Animate stream: each chunk is stamped
     # as it arrives (service/stamps.py), so queueing shows in capture_time_ns. Past this the
     # stream is read no further and the transport pushes back on the client.

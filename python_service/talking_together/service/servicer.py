@@ -4,7 +4,9 @@ Bad input ends only its own stream, with INVALID_ARGUMENT or RESOURCE_EXHAUSTED 
 that names the problem and the fix. Every session slot is released in a `finally`, so
 cancelled and aborted streams leak nothing. A session gets only the animator the server was
 started with, and client strings reach the log only through `hygiene.client_text`. Tokens are
-checked before any of this, in `auth.AuthInterceptor`.
+checked before any of this, in `auth.AuthInterceptor`. Admission (capacity and the per-peer cap),
+pacing, the chunk floor and the idle timeout are `fairness.py`'s; a `Refusal` from there becomes
+the stream's status here.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from talking_together.model.checkpoint import DEFAULT_CHECKPOINT, CheckpointErro
 from talking_together.service.auth import principal_suffix
 from talking_together.service.config import ServerConfig
 from talking_together.service.convert import declared_format_from_proto, emitted, layout_from_proto, server_header
+from talking_together.service.fairness import Admission, ChunkFloor, Refusal, audio_bytes_per_second, pacer_for
 from talking_together.service.hygiene import ClientStringError, check_length, client_text
 from talking_together.service.room import RoomSession
 from talking_together.service.stamps import ArrivalPump, ClientCaptureTimes
@@ -62,23 +65,26 @@ class TalkingTogetherService:
         self.limits = config.limits
         self.room = room
         self.calibration = calibration
-        self.active_sessions = 0
+        self.admission = Admission(self.limits, room_sessions=1 if room else 0)
+
+    @property
+    def active_sessions(self) -> int:
+        return self.admission.animate
 
     # ------------------------------------------------------------------ Animate
 
     async def Animate(self, requests: AsyncIterator[object], context: grpc.aio.ServicerContext) -> AsyncIterator[pb.AnimateResponse]:
-        if self.active_sessions >= self.limits.max_sessions:
-            await context.abort(
-                grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"server is at its limit of {self.limits.max_sessions} concurrent Animate sessions: retry later",
-            )
-        self.active_sessions += 1
+        try:
+            slot = self.admission.admit(context.peer() or "")
+        except Refusal as exc:
+            log.debug("refused an Animate session from %s%s: %s", context.peer(), principal_suffix(), exc)
+            await context.abort(exc.code, str(exc))
         session_id = f"anim-{uuid.uuid4().hex[:8]}"
         try:
             async for response in self._animate(session_id, requests, context):
                 yield response
         finally:
-            self.active_sessions -= 1
+            slot.release()
 
     async def _animate(self, session_id: str, requests: AsyncIterator[object], context: grpc.aio.ServicerContext) -> AsyncIterator[pb.AnimateResponse]:
         invalid = grpc.StatusCode.INVALID_ARGUMENT
@@ -111,7 +117,11 @@ class TalkingTogetherService:
                  client_text(layout.description, self.limits.strings.log_chars), animator.name)
         # From here every request is read (and its arrival stamped) as it comes off the transport,
         # whatever the session is doing: capture_time_ns then counts the time a chunk waits.
-        arrivals = ArrivalPump(requests, self.limits.max_buffered_audio_bytes)
+        # Fairness: reading is paced and ends an idle stream; chunks have a floor (service/fairness.py).
+        bytes_per_second = audio_bytes_per_second(decoder.declared)
+        arrivals = ArrivalPump(requests, self.limits.max_buffered_audio_bytes, self.limits.idle_timeout_s or None,
+                               pacer_for(self.limits, bytes_per_second))
+        floor = ChunkFloor(self.limits.min_chunk_samples, bytes_per_second)
         client_times = ClientCaptureTimes()  # Frame.client_capture_time_ns, from AudioChunk's
         try:
             yield server_header(session_id, layout, animator.name, header.audio_format, calibration_id=self.calibration.id if self.calibration else "")
@@ -131,6 +141,7 @@ class TalkingTogetherService:
                         grpc.StatusCode.RESOURCE_EXHAUSTED,
                         f"audio chunk of {len(data)} bytes exceeds the limit of {self.limits.max_chunk_bytes}: send smaller chunks (20-100 ms is typical)",
                     )
+                floor.check(len(data))
                 try:
                     samples = decoder.decode(data)
                 except AudioFormatError as exc:
@@ -148,6 +159,9 @@ class TalkingTogetherService:
                     yield client_times.stamp(response)
             else:
                 log.warning("session %s: client half-closed without EndOfAudio", session_id)
+        except Refusal as exc:  # idle, or a chunk under the floor
+            log.info("session %s ended: %s", session_id, exc)
+            await context.abort(exc.code, str(exc))
         finally:
             await arrivals.aclose()
         tail = decoder.flush()
@@ -227,10 +241,15 @@ class TalkingTogetherService:
                 max_sample_rate_hz=limits.audio_format.max_sample_rate_hz,
                 max_channels=limits.audio_format.max_channels,
                 max_subscribers=limits.max_subscribers,
+                max_sessions_per_peer=limits.max_sessions_per_peer,
+                max_audio_speed=limits.max_audio_speed,
+                idle_timeout_s=limits.idle_timeout_s,
+                min_chunk_samples=limits.min_chunk_samples,
             ),
             room_session_active=bool(self.room and self.room.running),
             active_sessions=self.active_sessions,
             active_subscribers=len(self.room.subscribers) if self.room else 0,
+            admitted_sessions=self.admission.admitted,
         )
 
     def handler(self) -> grpc.GenericRpcHandler:

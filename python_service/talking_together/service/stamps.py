@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
+from talking_together.service.fairness import IdleStream, Pacer
 from talking_together.v1 import talking_together_pb2 as pb
 
 
@@ -38,11 +39,18 @@ class ArrivalPump:
     there, and from then on its chunks are stamped late by its own overrun; its own
     client_capture_time_ns still tells the truth. A stamp can also be late by one stretch of
     work that holds the event loop (an animator that runs on it).
+
+    Fairness (service/fairness.py) is applied here, where the stream is read: a `pacer` holds
+    reading back to its speed (the transport pushes back the same way), and a read that waits
+    more than `idle_timeout_s` for the client ends the stream with `IdleStream`. Time the pump
+    spends held back, by the pacer or by a full queue, is never counted as the client's idleness.
     """
 
-    def __init__(self, requests: AsyncIterator[object], max_bytes: int) -> None:
-        self._requests = requests
+    def __init__(self, requests: AsyncIterator[object], max_bytes: int, idle_timeout_s: float | None = None, pacer: Pacer | None = None) -> None:
+        self._requests = aiter(requests)
         self._max_bytes = max_bytes
+        self._idle_timeout_s = idle_timeout_s
+        self._pacer = pacer
         self._queue: deque[Arrival | BaseException | object] = deque()
         self._bytes = 0
         self._readable = asyncio.Event()  # something is queued
@@ -52,9 +60,21 @@ class ArrivalPump:
 
     async def _run(self) -> None:
         try:
-            async for request in self._requests:
+            while True:
+                if self._pacer:
+                    await self._pacer.hold()
+                try:
+                    async with asyncio.timeout(self._idle_timeout_s):
+                        request = await anext(self._requests)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    self._push(IdleStream(self._idle_timeout_s))
+                    return
                 arrival = Arrival(request, time.monotonic_ns())
                 size = _audio_bytes(request)
+                if self._pacer:
+                    self._pacer.add(size)
                 while self._bytes and self._bytes + size > self._max_bytes:
                     self._room.clear()
                     await self._room.wait()

@@ -213,23 +213,31 @@ class GetInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class Limits(_message.Message):
-    __slots__ = ("max_sessions", "max_chunk_bytes", "max_stream_seconds", "max_sample_rate_hz", "max_channels", "max_subscribers")
+    __slots__ = ("max_sessions", "max_chunk_bytes", "max_stream_seconds", "max_sample_rate_hz", "max_channels", "max_subscribers", "max_sessions_per_peer", "max_audio_speed", "idle_timeout_s", "min_chunk_samples")
     MAX_SESSIONS_FIELD_NUMBER: _ClassVar[int]
     MAX_CHUNK_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_STREAM_SECONDS_FIELD_NUMBER: _ClassVar[int]
     MAX_SAMPLE_RATE_HZ_FIELD_NUMBER: _ClassVar[int]
     MAX_CHANNELS_FIELD_NUMBER: _ClassVar[int]
     MAX_SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
+    MAX_SESSIONS_PER_PEER_FIELD_NUMBER: _ClassVar[int]
+    MAX_AUDIO_SPEED_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TIMEOUT_S_FIELD_NUMBER: _ClassVar[int]
+    MIN_CHUNK_SAMPLES_FIELD_NUMBER: _ClassVar[int]
     max_sessions: int
     max_chunk_bytes: int
     max_stream_seconds: float
     max_sample_rate_hz: int
     max_channels: int
     max_subscribers: int
-    def __init__(self, max_sessions: _Optional[int] = ..., max_chunk_bytes: _Optional[int] = ..., max_stream_seconds: _Optional[float] = ..., max_sample_rate_hz: _Optional[int] = ..., max_channels: _Optional[int] = ..., max_subscribers: _Optional[int] = ...) -> None: ...
+    max_sessions_per_peer: int
+    max_audio_speed: float
+    idle_timeout_s: float
+    min_chunk_samples: int
+    def __init__(self, max_sessions: _Optional[int] = ..., max_chunk_bytes: _Optional[int] = ..., max_stream_seconds: _Optional[float] = ..., max_sample_rate_hz: _Optional[int] = ..., max_channels: _Optional[int] = ..., max_subscribers: _Optional[int] = ..., max_sessions_per_peer: _Optional[int] = ..., max_audio_speed: _Optional[float] = ..., idle_timeout_s: _Optional[float] = ..., min_chunk_samples: _Optional[int] = ...) -> None: ...
 
 class ServiceInfo(_message.Message):
-    __slots__ = ("version", "schema_version", "animator", "model", "fps", "expression_names", "joint_names", "limits", "room_session_active", "active_sessions", "active_subscribers")
+    __slots__ = ("version", "schema_version", "animator", "model", "fps", "expression_names", "joint_names", "limits", "room_session_active", "active_sessions", "active_subscribers", "admitted_sessions")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_VERSION_FIELD_NUMBER: _ClassVar[int]
     ANIMATOR_FIELD_NUMBER: _ClassVar[int]
@@ -241,6 +249,7 @@ class ServiceInfo(_message.Message):
     ROOM_SESSION_ACTIVE_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_SESSIONS_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
+    ADMITTED_SESSIONS_FIELD_NUMBER: _ClassVar[int]
     version: str
     schema_version: str
     animator: str
@@ -252,4 +261,5 @@ class ServiceInfo(_message.Message):
     room_session_active: bool
     active_sessions: int
     active_subscribers: int
-    def __init__(self, version: _Optional[str] = ..., schema_version: _Optional[str] = ..., animator: _Optional[str] = ..., model: _Optional[str] = ..., fps: _Optional[int] = ..., expression_names: _Optional[_Iterable[str]] = ..., joint_names: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., room_session_active: _Optional[bool] = ..., active_sessions: _Optional[int] = ..., active_subscribers: _Optional[int] = ...) -> None: ...
+    admitted_sessions: int
+    def __init__(self, version: _Optional[str] = ..., schema_version: _Optional[str] = ..., animator: _Optional[str] = ..., model: _Optional[str] = ..., fps: _Optional[int] = ..., expression_names: _Optional[_Iterable[str]] = ..., joint_names: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., room_session_active: _Optional[bool] = ..., active_sessions: _Optional[int] = ..., active_subscribers: _Optional[int] = ..., admitted_sessions: _Optional[int] = ...) -> None: ...

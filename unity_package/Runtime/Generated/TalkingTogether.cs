@@ -73,26 +73,29 @@ namespace TalkingTogether.V1 {
             "GAIgASgLMhoudGFsa2luZ190b2dldGhlci52MS5GcmFtZUgAEjIKBnN0YXR1",
             "cxgDIAEoCzIgLnRhbGtpbmdfdG9nZXRoZXIudjEuRmluYWxTdGF0dXNIAEIJ",
             "CgdwYXlsb2FkIicKEFN1YnNjcmliZVJlcXVlc3QSEwoLY2xpZW50X25hbWUY",
-            "ASABKAkiEAoOR2V0SW5mb1JlcXVlc3QingEKBkxpbWl0cxIUCgxtYXhfc2Vz",
+            "ASABKAkiEAoOR2V0SW5mb1JlcXVlc3QiiQIKBkxpbWl0cxIUCgxtYXhfc2Vz",
             "c2lvbnMYASABKA0SFwoPbWF4X2NodW5rX2J5dGVzGAIgASgNEhoKEm1heF9z",
             "dHJlYW1fc2Vjb25kcxgDIAEoARIaChJtYXhfc2FtcGxlX3JhdGVfaHoYBCAB",
             "KA0SFAoMbWF4X2NoYW5uZWxzGAUgASgNEhcKD21heF9zdWJzY3JpYmVycxgG",
-            "IAEoDSKSAgoLU2VydmljZUluZm8SDwoHdmVyc2lvbhgBIAEoCRIWCg5zY2hl",
-            "bWFfdmVyc2lvbhgCIAEoCRIQCghhbmltYXRvchgDIAEoCRINCgVtb2RlbBgE",
-            "IAEoCRILCgNmcHMYBSABKA0SGAoQZXhwcmVzc2lvbl9uYW1lcxgGIAMoCRIT",
-            "Cgtqb2ludF9uYW1lcxgHIAMoCRIrCgZsaW1pdHMYCCABKAsyGy50YWxraW5n",
-            "X3RvZ2V0aGVyLnYxLkxpbWl0cxIbChNyb29tX3Nlc3Npb25fYWN0aXZlGAkg",
-            "ASgIEhcKD2FjdGl2ZV9zZXNzaW9ucxgKIAEoDRIaChJhY3RpdmVfc3Vic2Ny",
-            "aWJlcnMYCyABKA0qZQoNQXVkaW9FbmNvZGluZxIeChpBVURJT19FTkNPRElO",
-            "R19VTlNQRUNJRklFRBAAEhgKFEFVRElPX0VOQ09ESU5HX1BDTTE2EAESGgoW",
-            "QVVESU9fRU5DT0RJTkdfRkxPQVQzMhACMpkCCg9UYWxraW5nVG9nZXRoZXIS",
-            "WAoHQW5pbWF0ZRIjLnRhbGtpbmdfdG9nZXRoZXIudjEuQW5pbWF0ZVJlcXVl",
-            "c3QaJC50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1hdGVSZXNwb25zZSgBMAES",
-            "WgoJU3Vic2NyaWJlEiUudGFsa2luZ190b2dldGhlci52MS5TdWJzY3JpYmVS",
-            "ZXF1ZXN0GiQudGFsa2luZ190b2dldGhlci52MS5BbmltYXRlUmVzcG9uc2Uw",
-            "ARJQCgdHZXRJbmZvEiMudGFsa2luZ190b2dldGhlci52MS5HZXRJbmZvUmVx",
-            "dWVzdBogLnRhbGtpbmdfdG9nZXRoZXIudjEuU2VydmljZUluZm9CFaoCElRh",
-            "bGtpbmdUb2dldGhlci5WMWIGcHJvdG8z"));
+            "IAEoDRIdChVtYXhfc2Vzc2lvbnNfcGVyX3BlZXIYByABKA0SFwoPbWF4X2F1",
+            "ZGlvX3NwZWVkGAggASgBEhYKDmlkbGVfdGltZW91dF9zGAkgASgBEhkKEW1p",
+            "bl9jaHVua19zYW1wbGVzGAogASgNIq0CCgtTZXJ2aWNlSW5mbxIPCgd2ZXJz",
+            "aW9uGAEgASgJEhYKDnNjaGVtYV92ZXJzaW9uGAIgASgJEhAKCGFuaW1hdG9y",
+            "GAMgASgJEg0KBW1vZGVsGAQgASgJEgsKA2ZwcxgFIAEoDRIYChBleHByZXNz",
+            "aW9uX25hbWVzGAYgAygJEhMKC2pvaW50X25hbWVzGAcgAygJEisKBmxpbWl0",
+            "cxgIIAEoCzIbLnRhbGtpbmdfdG9nZXRoZXIudjEuTGltaXRzEhsKE3Jvb21f",
+            "c2Vzc2lvbl9hY3RpdmUYCSABKAgSFwoPYWN0aXZlX3Nlc3Npb25zGAogASgN",
+            "EhoKEmFjdGl2ZV9zdWJzY3JpYmVycxgLIAEoDRIZChFhZG1pdHRlZF9zZXNz",
+            "aW9ucxgMIAEoDSplCg1BdWRpb0VuY29kaW5nEh4KGkFVRElPX0VOQ09ESU5H",
+            "X1VOU1BFQ0lGSUVEEAASGAoUQVVESU9fRU5DT0RJTkdfUENNMTYQARIaChZB",
+            "VURJT19FTkNPRElOR19GTE9BVDMyEAIymQIKD1RhbGtpbmdUb2dldGhlchJY",
+            "CgdBbmltYXRlEiMudGFsa2luZ190b2dldGhlci52MS5BbmltYXRlUmVxdWVz",
+            "dBokLnRhbGtpbmdfdG9nZXRoZXIudjEuQW5pbWF0ZVJlc3BvbnNlKAEwARJa",
+            "CglTdWJzY3JpYmUSJS50YWxraW5nX3RvZ2V0aGVyLnYxLlN1YnNjcmliZVJl",
+            "cXVlc3QaJC50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1hdGVSZXNwb25zZTAB",
+            "ElAKB0dldEluZm8SIy50YWxraW5nX3RvZ2V0aGVyLnYxLkdldEluZm9SZXF1",
+            "ZXN0GiAudGFsa2luZ190b2dldGhlci52MS5TZXJ2aWNlSW5mb0IVqgISVGFs",
+            "a2luZ1RvZ2V0aGVyLlYxYgZwcm90bzM="));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { },
           new pbr::GeneratedClrTypeInfo(new[] {typeof(global::TalkingTogether.V1.AudioEncoding), }, null, new pbr::GeneratedClrTypeInfo[] {
@@ -115,8 +118,8 @@ namespace TalkingTogether.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AnimateResponse), global::TalkingTogether.V1.AnimateResponse.Parser, new[]{ "Header", "Frame", "Status" }, new[]{ "Payload" }, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.SubscribeRequest), global::TalkingTogether.V1.SubscribeRequest.Parser, new[]{ "ClientName" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.GetInfoRequest), global::TalkingTogether.V1.GetInfoRequest.Parser, null, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Limits), global::TalkingTogether.V1.Limits.Parser, new[]{ "MaxSessions", "MaxChunkBytes", "MaxStreamSeconds", "MaxSampleRateHz", "MaxChannels", "MaxSubscribers" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ServiceInfo), global::TalkingTogether.V1.ServiceInfo.Parser, new[]{ "Version", "SchemaVersion", "Animator", "Model", "Fps", "ExpressionNames", "JointNames", "Limits", "RoomSessionActive", "ActiveSessions", "ActiveSubscribers" }, null, null, null, null)
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Limits), global::TalkingTogether.V1.Limits.Parser, new[]{ "MaxSessions", "MaxChunkBytes", "MaxStreamSeconds", "MaxSampleRateHz", "MaxChannels", "MaxSubscribers", "MaxSessionsPerPeer", "MaxAudioSpeed", "IdleTimeoutS", "MinChunkSamples" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ServiceInfo), global::TalkingTogether.V1.ServiceInfo.Parser, new[]{ "Version", "SchemaVersion", "Animator", "Model", "Fps", "ExpressionNames", "JointNames", "Limits", "RoomSessionActive", "ActiveSessions", "ActiveSubscribers", "AdmittedSessions" }, null, null, null, null)
           }));
     }
     #endregion
@@ -5649,6 +5652,10 @@ namespace TalkingTogether.V1 {
       maxSampleRateHz_ = other.maxSampleRateHz_;
       maxChannels_ = other.maxChannels_;
       maxSubscribers_ = other.maxSubscribers_;
+      maxSessionsPerPeer_ = other.maxSessionsPerPeer_;
+      maxAudioSpeed_ = other.maxAudioSpeed_;
+      idleTimeoutS_ = other.idleTimeoutS_;
+      minChunkSamples_ = other.minChunkSamples_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -5730,6 +5737,66 @@ namespace TalkingTogether.V1 {
       }
     }
 
+    /// <summary>Field number for the "max_sessions_per_peer" field.</summary>
+    public const int MaxSessionsPerPeerFieldNumber = 7;
+    private uint maxSessionsPerPeer_;
+    /// <summary>
+    /// Fairness (docs/security.md): concurrent Animate sessions from one peer address.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public uint MaxSessionsPerPeer {
+      get { return maxSessionsPerPeer_; }
+      set {
+        maxSessionsPerPeer_ = value;
+      }
+    }
+
+    /// <summary>Field number for the "max_audio_speed" field.</summary>
+    public const int MaxAudioSpeedFieldNumber = 8;
+    private double maxAudioSpeed_;
+    /// <summary>
+    /// Audio is read no faster than this many times real time (past a short burst).
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public double MaxAudioSpeed {
+      get { return maxAudioSpeed_; }
+      set {
+        maxAudioSpeed_ = value;
+      }
+    }
+
+    /// <summary>Field number for the "idle_timeout_s" field.</summary>
+    public const int IdleTimeoutSFieldNumber = 9;
+    private double idleTimeoutS_;
+    /// <summary>
+    /// An Animate stream that sends nothing for this long after its header ends with DEADLINE_EXCEEDED.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public double IdleTimeoutS {
+      get { return idleTimeoutS_; }
+      set {
+        idleTimeoutS_ = value;
+      }
+    }
+
+    /// <summary>Field number for the "min_chunk_samples" field.</summary>
+    public const int MinChunkSamplesFieldNumber = 10;
+    private uint minChunkSamples_;
+    /// <summary>
+    /// Shortest AudioChunk accepted but for the last, in 16 kHz samples (160: 10 ms).
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public uint MinChunkSamples {
+      get { return minChunkSamples_; }
+      set {
+        minChunkSamples_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -5751,6 +5818,10 @@ namespace TalkingTogether.V1 {
       if (MaxSampleRateHz != other.MaxSampleRateHz) return false;
       if (MaxChannels != other.MaxChannels) return false;
       if (MaxSubscribers != other.MaxSubscribers) return false;
+      if (MaxSessionsPerPeer != other.MaxSessionsPerPeer) return false;
+      if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(MaxAudioSpeed, other.MaxAudioSpeed)) return false;
+      if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(IdleTimeoutS, other.IdleTimeoutS)) return false;
+      if (MinChunkSamples != other.MinChunkSamples) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -5764,6 +5835,10 @@ namespace TalkingTogether.V1 {
       if (MaxSampleRateHz != 0) hash ^= MaxSampleRateHz.GetHashCode();
       if (MaxChannels != 0) hash ^= MaxChannels.GetHashCode();
       if (MaxSubscribers != 0) hash ^= MaxSubscribers.GetHashCode();
+      if (MaxSessionsPerPeer != 0) hash ^= MaxSessionsPerPeer.GetHashCode();
+      if (MaxAudioSpeed != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(MaxAudioSpeed);
+      if (IdleTimeoutS != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(IdleTimeoutS);
+      if (MinChunkSamples != 0) hash ^= MinChunkSamples.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -5806,6 +5881,22 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(48);
         output.WriteUInt32(MaxSubscribers);
       }
+      if (MaxSessionsPerPeer != 0) {
+        output.WriteRawTag(56);
+        output.WriteUInt32(MaxSessionsPerPeer);
+      }
+      if (MaxAudioSpeed != 0D) {
+        output.WriteRawTag(65);
+        output.WriteDouble(MaxAudioSpeed);
+      }
+      if (IdleTimeoutS != 0D) {
+        output.WriteRawTag(73);
+        output.WriteDouble(IdleTimeoutS);
+      }
+      if (MinChunkSamples != 0) {
+        output.WriteRawTag(80);
+        output.WriteUInt32(MinChunkSamples);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -5840,6 +5931,22 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(48);
         output.WriteUInt32(MaxSubscribers);
       }
+      if (MaxSessionsPerPeer != 0) {
+        output.WriteRawTag(56);
+        output.WriteUInt32(MaxSessionsPerPeer);
+      }
+      if (MaxAudioSpeed != 0D) {
+        output.WriteRawTag(65);
+        output.WriteDouble(MaxAudioSpeed);
+      }
+      if (IdleTimeoutS != 0D) {
+        output.WriteRawTag(73);
+        output.WriteDouble(IdleTimeoutS);
+      }
+      if (MinChunkSamples != 0) {
+        output.WriteRawTag(80);
+        output.WriteUInt32(MinChunkSamples);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -5867,6 +5974,18 @@ namespace TalkingTogether.V1 {
       }
       if (MaxSubscribers != 0) {
         size += 1 + pb::CodedOutputStream.ComputeUInt32Size(MaxSubscribers);
+      }
+      if (MaxSessionsPerPeer != 0) {
+        size += 1 + pb::CodedOutputStream.ComputeUInt32Size(MaxSessionsPerPeer);
+      }
+      if (MaxAudioSpeed != 0D) {
+        size += 1 + 8;
+      }
+      if (IdleTimeoutS != 0D) {
+        size += 1 + 8;
+      }
+      if (MinChunkSamples != 0) {
+        size += 1 + pb::CodedOutputStream.ComputeUInt32Size(MinChunkSamples);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -5897,6 +6016,18 @@ namespace TalkingTogether.V1 {
       }
       if (other.MaxSubscribers != 0) {
         MaxSubscribers = other.MaxSubscribers;
+      }
+      if (other.MaxSessionsPerPeer != 0) {
+        MaxSessionsPerPeer = other.MaxSessionsPerPeer;
+      }
+      if (other.MaxAudioSpeed != 0D) {
+        MaxAudioSpeed = other.MaxAudioSpeed;
+      }
+      if (other.IdleTimeoutS != 0D) {
+        IdleTimeoutS = other.IdleTimeoutS;
+      }
+      if (other.MinChunkSamples != 0) {
+        MinChunkSamples = other.MinChunkSamples;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -5937,6 +6068,22 @@ namespace TalkingTogether.V1 {
             MaxSubscribers = input.ReadUInt32();
             break;
           }
+          case 56: {
+            MaxSessionsPerPeer = input.ReadUInt32();
+            break;
+          }
+          case 65: {
+            MaxAudioSpeed = input.ReadDouble();
+            break;
+          }
+          case 73: {
+            IdleTimeoutS = input.ReadDouble();
+            break;
+          }
+          case 80: {
+            MinChunkSamples = input.ReadUInt32();
+            break;
+          }
         }
       }
     #endif
@@ -5974,6 +6121,22 @@ namespace TalkingTogether.V1 {
           }
           case 48: {
             MaxSubscribers = input.ReadUInt32();
+            break;
+          }
+          case 56: {
+            MaxSessionsPerPeer = input.ReadUInt32();
+            break;
+          }
+          case 65: {
+            MaxAudioSpeed = input.ReadDouble();
+            break;
+          }
+          case 73: {
+            IdleTimeoutS = input.ReadDouble();
+            break;
+          }
+          case 80: {
+            MinChunkSamples = input.ReadUInt32();
             break;
           }
         }
@@ -6028,6 +6191,7 @@ namespace TalkingTogether.V1 {
       roomSessionActive_ = other.roomSessionActive_;
       activeSessions_ = other.activeSessions_;
       activeSubscribers_ = other.activeSubscribers_;
+      admittedSessions_ = other.admittedSessions_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -6176,6 +6340,21 @@ namespace TalkingTogether.V1 {
       }
     }
 
+    /// <summary>Field number for the "admitted_sessions" field.</summary>
+    public const int AdmittedSessionsFieldNumber = 12;
+    private uint admittedSessions_;
+    /// <summary>
+    /// Sessions counted against limits.max_sessions: active Animate sessions plus the room session, if any.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public uint AdmittedSessions {
+      get { return admittedSessions_; }
+      set {
+        admittedSessions_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -6202,6 +6381,7 @@ namespace TalkingTogether.V1 {
       if (RoomSessionActive != other.RoomSessionActive) return false;
       if (ActiveSessions != other.ActiveSessions) return false;
       if (ActiveSubscribers != other.ActiveSubscribers) return false;
+      if (AdmittedSessions != other.AdmittedSessions) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -6220,6 +6400,7 @@ namespace TalkingTogether.V1 {
       if (RoomSessionActive != false) hash ^= RoomSessionActive.GetHashCode();
       if (ActiveSessions != 0) hash ^= ActiveSessions.GetHashCode();
       if (ActiveSubscribers != 0) hash ^= ActiveSubscribers.GetHashCode();
+      if (AdmittedSessions != 0) hash ^= AdmittedSessions.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -6276,6 +6457,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(88);
         output.WriteUInt32(ActiveSubscribers);
       }
+      if (AdmittedSessions != 0) {
+        output.WriteRawTag(96);
+        output.WriteUInt32(AdmittedSessions);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -6324,6 +6509,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(88);
         output.WriteUInt32(ActiveSubscribers);
       }
+      if (AdmittedSessions != 0) {
+        output.WriteRawTag(96);
+        output.WriteUInt32(AdmittedSessions);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -6362,6 +6551,9 @@ namespace TalkingTogether.V1 {
       }
       if (ActiveSubscribers != 0) {
         size += 1 + pb::CodedOutputStream.ComputeUInt32Size(ActiveSubscribers);
+      }
+      if (AdmittedSessions != 0) {
+        size += 1 + pb::CodedOutputStream.ComputeUInt32Size(AdmittedSessions);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -6406,6 +6598,9 @@ namespace TalkingTogether.V1 {
       }
       if (other.ActiveSubscribers != 0) {
         ActiveSubscribers = other.ActiveSubscribers;
+      }
+      if (other.AdmittedSessions != 0) {
+        AdmittedSessions = other.AdmittedSessions;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -6469,6 +6664,10 @@ namespace TalkingTogether.V1 {
             ActiveSubscribers = input.ReadUInt32();
             break;
           }
+          case 96: {
+            AdmittedSessions = input.ReadUInt32();
+            break;
+          }
         }
       }
     #endif
@@ -6529,6 +6728,10 @@ namespace TalkingTogether.V1 {
           }
           case 88: {
             ActiveSubscribers = input.ReadUInt32();
+            break;
+          }
+          case 96: {
+            AdmittedSessions = input.ReadUInt32();
             break;
           }
         }
