@@ -101,10 +101,11 @@ def test_one_batch_is_the_same_on_either_backend(checkpoint: Path, onnx_dir: Pat
     assert (out["torch"] - out["onnx"]).abs().max().item() <= 1e-4
 
 
-def test_rooms_are_batched_into_one_forward_pass_on_onnx(checkpoint: Path, onnx_dir: Path) -> None:
-    """As tests/test_streaming.py checks for torch: six rooms' windows share fewer than six passes."""
-    onnx = OnnxDenoiser(onnx_dir, device="cpu")
-    batcher = WindowBatcher(load_generator(checkpoint), CONFIG.steps, CONFIG.guidance, max_batch=8, max_wait_ms=50.0, denoiser=onnx)
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_rooms_are_batched_into_one_forward_pass(backend: str, checkpoint: Path, onnx_dir: Path) -> None:
+    """On either backend, six rooms' windows share fewer than six forward passes."""
+    denoiser = OnnxDenoiser(onnx_dir, device="cpu") if backend == "onnx" else None
+    batcher = WindowBatcher(load_generator(checkpoint), CONFIG.steps, CONFIG.guidance, max_batch=8, max_wait_ms=50.0, denoiser=denoiser)
     audio = (0.05 * np.random.default_rng(2).standard_normal((CONFIG.hop_frames + CONFIG.lookahead_frames) * 640, dtype=np.float32))[:, None]
     results: list[int] = []
 

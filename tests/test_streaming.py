@@ -6,7 +6,6 @@ not motion quality (the seam test on the trained default checkpoint does that).
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import grpc
@@ -91,24 +90,6 @@ def test_output_does_not_depend_on_chunk_size(generator: MotionGenerator) -> Non
     for fa, fb in zip(a, b):
         assert np.allclose(fa.participants[0].expression, fb.participants[0].expression, atol=1e-5)
         assert np.allclose(fa.participants[1].head_world_position, fb.participants[1].head_world_position, atol=1e-6)
-
-
-def test_rooms_are_batched_into_one_forward_pass(generator: MotionGenerator) -> None:
-    batcher = WindowBatcher(generator, CONFIG.steps, CONFIG.guidance, max_batch=8, max_wait_ms=50.0)
-    audio = (0.05 * np.random.default_rng(2).standard_normal((CONFIG.hop_frames + CONFIG.lookahead_frames) * 640, dtype=np.float32))[:, None]
-    results: list[int] = []
-
-    def room() -> None:
-        animator = DiffusionAnimator(resolve_layout(), 1, batcher, EnergyActivity(1), CONFIG)
-        results.append(len(animator.push(AudioBlock(audio, 0))))
-
-    threads = [threading.Thread(target=room) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert results == [CONFIG.hop_frames] * 6
-    assert batcher.windows == 6 and batcher.batches < 6
 
 
 def test_serve_diffusion_streams_25_fps(small_checkpoint: Path, clip: Path) -> None:
