@@ -1,6 +1,7 @@
 """The diffusion animator live: real-time factor, capture-to-emit latency, rooms at real time.
 
-For each streaming setting (hop, lookahead, steps) it measures, in this process:
+For each backend (torch, onnxruntime: `serve --backend`) and each streaming setting (hop,
+lookahead, steps) it measures, in this process:
 - RTF: compute seconds per audio second for one room fed as fast as possible (<= 0.5 is the CPU target);
 - latency: one room fed in real time, 40 ms of audio at a time; a frame's latency is its emit
   time minus the capture time of its own last audio sample (so it includes the wait for the rest
@@ -10,7 +11,7 @@ Then rooms at real time: N rooms in threads sharing one batched model, N doubled
 aggregate falls below N x real time. With --data, the quality of streamed against offline
 generation on held-out samples (MSE-LIP, FD, speaker attribution F1).
 
-    python bench/streaming.py [--checkpoint CKPT] [--seconds 8] [--device cpu|cuda] [--data DIR]
+    python bench/streaming.py [--checkpoint CKPT] [--seconds 8] [--device cpu|cuda] [--backends torch,onnx] [--data DIR]
 
 Without a GPU the CUDA path (bf16 autocast, batching) is exercised for correctness by the tests
 on CPU only; its speed is then unmeasured.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+from pathlib import Path
 import time
 
 import numpy as np
@@ -27,13 +29,16 @@ import torch
 
 from talking_together.activity import make_activity
 from talking_together.animators.baseline import BaselineAnimator
-from talking_together.animators.diffusion import DiffusionAnimator, StreamingConfig, WindowBatcher
+from talking_together.animators.diffusion import BackendConfig, DiffusionAnimator, StreamingConfig, WindowBatcher
+from talking_together.animators.diffusion.backend import make_denoiser
 from talking_together.audio import AudioBlock
 from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
 from talking_together.data.dialogue import demo_dialogue
 from talking_together.layout import resolve_layout
 from talking_together.model import DEFAULT_CHECKPOINT, load_generator
+from talking_together.model.generator import Denoiser
 
+DEFAULT_SETTING = (StreamingConfig().hop_frames, StreamingConfig().lookahead_frames, StreamingConfig().steps)
 SETTINGS = (  # (hop, lookahead, steps)
     (2, 2, 2),
     (2, 2, 4),
@@ -45,8 +50,8 @@ SETTINGS = (  # (hop, lookahead, steps)
 )
 
 
-def batcher_for(generator: torch.nn.Module, cfg: StreamingConfig) -> WindowBatcher:
-    return WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms)
+def batcher_for(generator: torch.nn.Module, cfg: StreamingConfig, denoiser: Denoiser | None = None) -> WindowBatcher:
+    return WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms, denoiser=denoiser)
 
 
 def rtf(animator, audio: np.ndarray) -> float:  # noqa: ANN001 - any Animator
@@ -57,15 +62,18 @@ def rtf(animator, audio: np.ndarray) -> float:  # noqa: ANN001 - any Animator
     return (time.perf_counter() - start) / (len(audio) / SAMPLE_RATE)
 
 
-def realtime_latency_ms(animator, audio: np.ndarray) -> np.ndarray:  # noqa: ANN001
-    """Feed 40 ms every 40 ms, stamped when it 'arrives'; latency of every emitted frame."""
-    latencies, start = [], time.monotonic_ns()
+def realtime_latency_ms(animator, audio: np.ndarray) -> tuple[np.ndarray, float]:  # noqa: ANN001
+    """Feed 40 ms every 40 ms, stamped when it 'arrives' -> (latency of every emitted frame, the
+    worst gap between two emits in ms: a hop's frames leave together, so hop x 40 ms is normal)."""
+    latencies, emits, start = [], [], time.monotonic_ns()
     for k, begin in enumerate(range(0, len(audio), SAMPLES_PER_FRAME)):
         due = start + (k + 1) * 40_000_000
         time.sleep(max(0.0, (due - time.monotonic_ns()) / 1e9))
         for frame in animator.push(AudioBlock(audio[begin : begin + SAMPLES_PER_FRAME], time.monotonic_ns())):
-            latencies.append((time.monotonic_ns() - frame.capture_time_ns) / 1e6)
-    return np.array(latencies)
+            now = time.monotonic_ns()
+            latencies.append((now - frame.capture_time_ns) / 1e6)
+            emits.append(now)
+    return np.array(latencies), float(np.diff(emits).max() / 1e6) if len(emits) > 1 else float("nan")
 
 
 def quality(generator: torch.nn.Module, data: str, limit: int) -> None:
@@ -99,9 +107,10 @@ def quality(generator: torch.nn.Module, data: str, limit: int) -> None:
         row(f"streamed hop {hop} look {lookahead} steps {steps}", preds)
 
 
-def rooms_throughput(generator: torch.nn.Module, cfg: StreamingConfig, audio: np.ndarray, rooms: int) -> float:
+def rooms_throughput(generator: torch.nn.Module, cfg: StreamingConfig, audio: np.ndarray, rooms: int,
+                     denoiser: Denoiser | None = None) -> float:
     """Aggregate audio seconds animated per wall second by `rooms` rooms sharing one batcher."""
-    batcher = batcher_for(generator, cfg)
+    batcher = batcher_for(generator, cfg, denoiser)
     layout = resolve_layout()
 
     def room() -> None:
@@ -124,6 +133,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="audio per measurement")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--max-rooms", type=int, default=128)
+    parser.add_argument("--backends", default="torch,onnx", help="comma-separated: torch, onnx (default both)")
     parser.add_argument("--data", help="a corpus (`data synth`) whose held-out splits measure quality")
     parser.add_argument("--samples", type=int, default=8, help="held-out conversations for quality")
     args = parser.parse_args()
@@ -138,25 +148,35 @@ def main() -> None:
 
     baseline_rtf = rtf(BaselineAnimator(resolve_layout(), 1, make_activity(None, 1)), audio)
     print(f"baseline animator RTF {baseline_rtf:.3f} (reference for the ratios)")
-    print(f"{'hop':>4} {'look':>4} {'steps':>5} {'RTF':>7} {'x baseline':>10} {'p50 ms':>7} {'p95 ms':>7}")
-    for hop, lookahead, steps in SETTINGS:
-        cfg = StreamingConfig(hop_frames=hop, lookahead_frames=lookahead, steps=steps)
-        batcher = batcher_for(generator, cfg)
-        r = rtf(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
-        lat = realtime_latency_ms(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
-        p50, p95 = np.percentile(lat, [50, 95])
-        print(f"{hop:4d} {lookahead:4d} {steps:5d} {r:7.3f} {r / baseline_rtf:10.1f} {p50:7.1f} {p95:7.1f}")
+    summary = {}
+    for name in args.backends.split(","):
+        denoiser = make_denoiser(BackendConfig(name), generator, Path(args.checkpoint))
+        print(f"\n== backend {name}")
+        print(f"{'hop':>4} {'look':>4} {'steps':>5} {'RTF':>7} {'x baseline':>10} {'p50 ms':>7} {'p95 ms':>7} {'worst gap ms':>12}")
+        for hop, lookahead, steps in SETTINGS:
+            cfg = StreamingConfig(hop_frames=hop, lookahead_frames=lookahead, steps=steps)
+            batcher = batcher_for(generator, cfg, denoiser)
+            r = rtf(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
+            lat, gap = realtime_latency_ms(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
+            p50, p95 = np.percentile(lat, [50, 95])
+            print(f"{hop:4d} {lookahead:4d} {steps:5d} {r:7.3f} {r / baseline_rtf:10.1f} {p50:7.1f} {p95:7.1f} {gap:12.1f}")
+            if (hop, lookahead, steps) == DEFAULT_SETTING:
+                summary[name] = (r, p95)
 
-    cfg = StreamingConfig()  # the default setting
-    rooms, best = 1, 0
-    while rooms <= args.max_rooms:
-        rate = rooms_throughput(generator, cfg, audio, rooms)
-        ok = rate >= rooms
-        print(f"{rooms:4d} rooms (hop {cfg.hop_frames}, steps {cfg.steps}): {rate:7.1f} s of audio per s{'' if ok else '  <- below real time'}")
-        if not ok:
-            break
-        best, rooms = rooms, rooms * 2
-    print(f"rooms at real time on {device_name}: {best} (doubling; the next step failed or hit --max-rooms)")
+        cfg = StreamingConfig()  # the default setting
+        rooms, best = 1, 0
+        while rooms <= args.max_rooms:
+            rate = rooms_throughput(generator, cfg, audio, rooms, denoiser)
+            ok = rate >= rooms
+            print(f"{rooms:4d} rooms (hop {cfg.hop_frames}, steps {cfg.steps}): {rate:7.1f} s of audio per s{'' if ok else '  <- below real time'}")
+            if not ok:
+                break
+            best, rooms = rooms, rooms * 2
+        print(f"rooms at real time, backend {name}, on {device_name}: {best} (doubling; the next step failed or hit --max-rooms)")
+    if {"torch", "onnx"} <= set(summary):
+        (rt, pt), (ro, po) = summary["torch"], summary["onnx"]
+        print(f"\ndefault setting {DEFAULT_SETTING}: RTF torch {rt:.3f} / onnx {ro:.3f} ({rt / ro:.2f}x), "
+              f"p95 torch {pt:.1f} / onnx {po:.1f} ms")
     if args.data:
         quality(generator, args.data, args.samples)
 
