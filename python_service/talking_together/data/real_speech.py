@@ -111,7 +111,8 @@ def pick_pair(women: Sequence, men: Sequence, pairing: str, rng: np.random.Gener
     return pool[int(i)], pool[int(j)]
 
 
-def audio_seconds(reader: Reader) -> float:
+@functools.lru_cache(maxsize=None)
+def audio_seconds(reader: Reader) -> float:  # cached: every corpus sample pairs from all readers
     return sum(sf.info(p).duration for p in reader.clips)
 
 

@@ -30,11 +30,7 @@ from talking_together.train.data import Sample
 log = logging.getLogger(__name__)
 
 TRUE, LIVE = "true masks", "live masks"
-# column -> (higher is better, format)
-COLUMNS: dict[str, tuple[bool, str]] = {
-    "MSE-LIP": (False, "{:.3f}"), "closure at p/b/m": (True, "{:.3f}"), "closure at open vowels": (False, "{:.3f}"),
-    "attribution-F1": (True, "{:.3f}"), "solo-mouth": (True, "{:.3f}"), "jaw-ratio turns": (True, "{:.3f}"),
-}
+COLUMNS = ("MSE-LIP", "closure at p/b/m", "closure at open vowels", "attribution-F1", "solo-mouth", "jaw-ratio turns")
 
 
 def pairing_of(s: Sample) -> str:
@@ -112,7 +108,7 @@ def markdown(rows: dict[str, dict[str, float]], activity: dict[str, dict[str, fl
     """The two real-voice tables: the systems' mouths, then the live estimator per pairing."""
     lines = ["| system, who-speaks input | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
     for name, r in rows.items():
-        lines.append(f"| {name} | " + " | ".join(fmt.format(r[c]) for c, (_, fmt) in COLUMNS.items()) + " |")
+        lines.append(f"| {name} | " + " | ".join(f"{r[c]:.3f}" for c in COLUMNS) + " |")
     lines += ["", f"| pairing | dialogues | live F1 A | live F1 B | DER | JER | {model} solo-mouth | {model} jaw-ratio turns |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for key, r in activity.items():
@@ -129,16 +125,17 @@ def run_real_voices(checkpoint: str, data: str, ablation: str | None = None, ste
 
     from talking_together.data.splits import REAL_TEST_SPLIT
     from talking_together.evaluate.predict import predict_baseline, predict_model
+    from talking_together.evaluate.report import ABLATION, BASELINE, MODEL
     from talking_together.model.checkpoint import load_generator
     from talking_together.train.data import load_samples
 
     samples = load_samples(data, (REAL_TEST_SPLIT,), limit)
     systems: dict[str, Callable[[list[Sample]], list[np.ndarray]]] = {}
-    for name, path in (("model (dual-stream)", checkpoint), ("single-stream ablation", ablation)):
+    for name, path in ((MODEL, checkpoint), (ABLATION, ablation)):
         if path:
             systems[name] = functools.partial(predict_model, load_generator(path), window=128, prefix=16, steps=steps,
                                               guidance=guidance, seed=seed, mouth_from_mean=mouth_from_mean)
-    systems["rule-based baseline"] = lambda given: [predict_baseline(s, seed) for s in given]
+    systems[BASELINE] = lambda given: [predict_baseline(s, seed) for s in given]
     return real_voice_rows(samples, systems, seed)
 
 
