@@ -6,7 +6,11 @@ LibriSpeech readers) and gender pairing (FF, MM, FM), `--count` two-person dialo
 streamed in 40 ms chunks of 640 samples, as the live service pushes them, through
 
 - OLD: PitchActivity(1), the pitch clusterer that was the default before decision 0007;
-- NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online).
+- NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online),
+  scored twice from one pass: "new" as push returned each frame (what the baseline animator and a
+  calibration check see), and "new+la" with its newest frames re-read within the diffusion
+  engine's lookahead (StreamingConfig.lookahead_frames, 80 ms; activity.recent), as the engine's
+  emitted masks are: that costs no latency, since the engine waits for the lookahead anyway.
 
 Per row and estimator: frame F1 of A and of B with the labels as given (the first voice heard
 must be A; evaluate.diarization.person_f1 on the row's frames pooled), DER and JER from
@@ -53,6 +57,7 @@ from talking_together.activity import EmbeddingActivity, EnergyActivity, PitchAc
 from talking_together.activity.base import LIVE_CHUNK
 from talking_together.activity import voices
 from talking_together.activity.simulate import Room, simulate
+from talking_together.animators.diffusion.config import StreamingConfig
 from talking_together.contract import FPS, SAMPLE_RATE
 from talking_together.data.dialogue import DEMO_TURNS, DEMO_VOICES, Dialogue, make_dialogue
 from talking_together.data.espeak import synthesize
@@ -61,8 +66,12 @@ from talking_together.data.voice_dialogues import FAMILIES, dialogue_set
 from talking_together.evaluate.diarization import DiarizationScore, person_f1
 
 SEED = 0
+LOOKAHEAD = StreamingConfig().lookahead_frames
 ESTIMATORS = {"old": lambda: PitchActivity(1), "new": lambda: EmbeddingActivity(1)}
-LEGEND = "old = PitchActivity(1), the pitch clusterer; new = EmbeddingActivity(1), voice embeddings, nobody enrolled"
+# each estimator's scored outputs: name -> (estimator, re-read within the engine's lookahead?)
+OUTPUTS = {"old": ("old", False), "new": ("new", False), "new+la": ("new", True)}
+LEGEND = ("old = PitchActivity(1), the pitch clusterer; new = EmbeddingActivity(1), voice embeddings, nobody enrolled; "
+          f"new+la = the same pass, each frame re-read {LOOKAHEAD} frames later, as the diffusion engine reads it")
 
 
 # --- table 1: mono mic, old vs new ----------------------------------------------------------------
@@ -159,17 +168,19 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
             continue
         if all(d.voices[0] == d.voices[1] for d in dialogues):
             same_voice.add((family, pairing))
-        results[family, pairing] = {name: Result() for name in ESTIMATORS}
+        results[family, pairing] = {name: Result() for name in OUTPUTS}
         for d in dialogues:
             for name, make in ESTIMATORS.items():
-                probs, cpu = stream_activity(make(), d.audio)
-                results[family, pairing][name].add(probs, d, cpu)
+                revised, cpu, pushed = stream_activity(make(), d.audio, revise_frames=LOOKAHEAD)
+                for output, (estimator, reread) in OUTPUTS.items():
+                    if estimator == name:
+                        results[family, pairing][output].add(revised if reread else pushed, d, cpu)
 
     table = Table(title=f"Mono room mic, nobody enrolled: {count} dialogue(s) per row, split {split!r}, "
                         f"pushed in {LIVE_CHUNK}-sample chunks", title_justify="left")
     for col in ("family", "pair", "audio s"):
         table.add_column(col, justify="left" if col != "audio s" else "right")
-    for name in ESTIMATORS:
+    for name in OUTPUTS:
         for col in ("F1 A", "F1 B", "DER", "JER", "ms/s"):
             table.add_column(f"{col}\n{name}", justify="right")
     for (family, pairing), by_name in results.items():
@@ -198,7 +209,7 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
                     caption_justify="left")
     latency.add_column("family")
     latency.add_column("changes", justify="right")
-    for name in ESTIMATORS:
+    for name in OUTPUTS:
         latency.add_column(f"median ms\n{name}", justify="right")
         latency.add_column(f"missed\n{name}", justify="right")
     for family in families:
@@ -206,7 +217,7 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
         if not keys:
             continue
         cells: list[str] = []
-        for name in ESTIMATORS:
+        for name in OUTPUTS:
             lat = np.array([x for key in keys for x in results[key][name].latencies])
             decided = lat[np.isfinite(lat)]
             cells += [f"{np.median(decided):.0f}" if len(decided) else "-", f"{len(lat) - len(decided)}"]
@@ -216,7 +227,7 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
     if not valid:
         return
     console.print(f"Summary over {len(valid)} valid rows ({', '.join(f + ' ' + p for f, p in valid)}):")
-    for name in ESTIMATORS:
+    for name in OUTPUTS:
         pooled = DiarizationScore()
         for key in valid:
             r = results[key][name]
@@ -271,7 +282,7 @@ def array_table(console: Console) -> None:
             for k in range(2):  # calibration check: each person speaks alone from their seat
                 alone = simulate(enrol[k][None], mouths[k][None], mics, room, snr_db=20.0, seed=50 + k)
                 rows[name]["doa"].append(check_seat_direction(cal, k, alone).error_deg)
-            probs, cpu = stream_activity(make_activity(cal, audio.shape[1]), audio)
+            probs, cpu, _ = stream_activity(make_activity(cal, audio.shape[1]), audio)
             rows[name]["cpu"] += cpu
             rows[name]["audio"] += len(audio) / SAMPLE_RATE
             rows[name]["f1"].append(frame_f1(probs, d.masks))

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from talking_together.activity import EmbeddingActivity, EmbeddingActivityConfig, PitchActivity, enroll_profile
+from talking_together.activity import (EmbeddingActivity, EmbeddingActivityConfig, EnergyActivity, PitchActivity, enroll_profile,
+                                       stream_activity)
 from talking_together.activity.embedding import NOBODY, OnlineVoices, unit
 from talking_together.data import real_speech as rs
 from talking_together.evaluate.diarization import person_f1
@@ -109,3 +110,30 @@ def test_enrolment_uses_the_same_embeddings_and_helps(tune_dialogues) -> None:
     enrolled = person_f1(stream(EmbeddingActivity(1, profiles), d.audio), d.masks)
     blind = person_f1(stream(EmbeddingActivity(1), d.audio), d.masks)
     assert min(enrolled) >= 0.7 and np.mean(enrolled) >= np.mean(blind) - 0.02, (enrolled, blind)
+
+
+def test_recent_gives_the_newest_frames_to_the_latest_decision(tune_dialogues) -> None:
+    """A decision made now re-labels the newest frames that `recent` returns; push's rows stay as they were."""
+    d = tune_dialogues["FM"][0]
+    first_speech = int(np.flatnonzero(d.masks[:, 0] >= 0.5)[0])
+    activity = EmbeddingActivity(1)
+    pushed = activity.push(d.audio[: 640 * (first_speech + 12), None])[-3:]
+    assert pushed[:, 0].min() >= 0.5 and not pushed[:, 1].any()  # A speaks, and the first voice heard is A
+    assert np.array_equal(activity.recent(3), pushed)  # nothing decided since
+    activity.speakers = (1,)  # as OnlineVoices would decide on B's first embedding
+    revised = activity.recent(3)
+    assert np.array_equal(revised[:, 1], pushed[:, 0]) and not revised[:, 0].any()
+    with pytest.raises(ValueError, match="newest 16 frames"):
+        activity.recent(17)
+
+
+def test_stream_activity_rereads_the_lookahead_of_real_voices(tune_dialogues) -> None:
+    """On a real two-reader dialogue, re-reading the newest frames moves some of them to the new speaker
+    and never changes whether anyone speaks; an estimator that never revises reads the same rows."""
+    audio = tune_dialogues["MM"][0].audio
+    revised, _, pushed = stream_activity(EmbeddingActivity(1), audio, revise_frames=2)
+    assert revised.shape == pushed.shape
+    assert np.array_equal(revised.max(axis=1), pushed.max(axis=1))  # whether anyone speaks is the VAD's
+    assert (revised != pushed).any(axis=1).sum() > 0  # some turn changes were decided within the lookahead
+    energy_revised, _, energy_pushed = stream_activity(EnergyActivity(1), audio, revise_frames=2)
+    assert np.array_equal(energy_revised, energy_pushed)

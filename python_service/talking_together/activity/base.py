@@ -7,8 +7,9 @@ that frame's last sample, so the animators can use them with no added latency.
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -23,6 +24,39 @@ class SpeakerActivity(Protocol):
     def push(self, audio: np.ndarray) -> np.ndarray:
         """(n, C) float32 at 16 kHz, any n -> (frames completed, 2) speaking probabilities."""
         ...
+
+    def recent(self, n: int) -> np.ndarray:
+        """(n, 2): the newest n frames as the estimator sees them now (zeros before the stream).
+
+        Later audio may revise who spoke in frames push has already returned: a consumer with a
+        lookahead (the diffusion engine) re-reads its newest frames and pays no latency for it.
+        """
+        ...
+
+
+class RecentRows:
+    """The newest rows an estimator returned, for `recent` in the estimators that never revise."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._rows: deque[np.ndarray] = deque([np.zeros(NUM_PARTICIPANTS, np.float32)] * size, maxlen=size)
+
+    def keep(self, rows: np.ndarray) -> np.ndarray:
+        self._rows.extend(rows)
+        return rows
+
+    def last(self, n: int) -> np.ndarray:
+        if n > len(self._rows):
+            raise ValueError(f"only the newest {len(self._rows)} frames are kept, asked for {n}")
+        return np.array(list(self._rows)[len(self._rows) - n :], np.float32).reshape(n, NUM_PARTICIPANTS)
+
+
+class NeverRevises:
+    """Mixin: `recent` is what push returned (push passes its rows through `self.returned.keep`)."""
+
+    returned: RecentRows
+
+    def recent(self, n: int) -> np.ndarray:
+        return self.returned.last(n)
 
 
 @dataclass(frozen=True)
@@ -90,13 +124,31 @@ class FrameStft:
 LIVE_CHUNK = SAMPLES_PER_FRAME  # samples per push: 40 ms at 16 kHz, what the live service sends
 
 
-def stream_activity(activity: SpeakerActivity, audio: np.ndarray, chunk: int = LIVE_CHUNK) -> tuple[np.ndarray, float]:
-    """A whole recording pushed as the live service pushes it, in `chunk`-sample pieces ->
-    ((frames, 2) probabilities, CPU seconds of the push loop). For offline scoring."""
+class Streamed(NamedTuple):
+    probs: np.ndarray  # (frames, 2) as a consumer with `revise_frames` of lookahead reads them
+    cpu_s: float  # CPU seconds of the push loop
+    as_pushed: np.ndarray  # (frames, 2) as push returned them, with no lookahead
+
+
+def stream_activity(activity: SpeakerActivity, audio: np.ndarray, chunk: int = LIVE_CHUNK,
+                    revise_frames: int = 0) -> Streamed:
+    """A whole recording pushed as the live service pushes it, in `chunk`-sample pieces. For offline scoring.
+
+    `revise_frames`: after each push the newest frames are re-read with `recent`, as a consumer
+    with that many frames of lookahead does (the diffusion engine: `lookahead_frames`).
+    """
     start = time.process_time()
-    out = [activity.push(audio[i : i + chunk]) for i in range(0, len(audio), chunk)]
+    pushed: list[np.ndarray] = []
+    revised: list[np.ndarray] = []
+    for i in range(0, len(audio), chunk):
+        rows = list(activity.push(audio[i : i + chunk]))
+        pushed += rows
+        revised += rows
+        n = min(len(revised), revise_frames + 1) if revise_frames else 0
+        if n:
+            revised[len(revised) - n :] = list(activity.recent(n))
     cpu = time.process_time() - start
-    return np.concatenate(out).reshape(-1, 2), cpu
+    return Streamed(np.array(revised, np.float32).reshape(-1, 2), cpu, np.array(pushed, np.float32).reshape(-1, 2))
 
 
 def frame_f1(probs: np.ndarray, masks: np.ndarray, threshold: float = 0.5) -> float:

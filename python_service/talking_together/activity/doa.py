@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from talking_together.activity.base import FrameStft, StftConfig
+from talking_together.activity.base import FrameStft, NeverRevises, RecentRows, StftConfig
 from talking_together.activity.vad import EnergyVad, EnergyVadConfig
 
 SPEED_OF_SOUND = 343.0  # m/s at 20 degrees C
@@ -104,7 +104,7 @@ class DoaActivityConfig:
     vad: EnergyVadConfig = EnergyVadConfig()
 
 
-class DoaActivity:
+class DoaActivity(NeverRevises):
     """pA, pB from a mic array: per-bin seat attribution by GCC-PHAT phase, gated by the VAD."""
 
     def __init__(
@@ -121,6 +121,7 @@ class DoaActivity:
         self.channels = mic_positions.shape[0]
         self.stft = FrameStft(self.channels, stft)
         self.vad = EnergyVad(cfg.vad)
+        self.returned = RecentRows()
         self.pairs = mic_pairs(self.channels)
         freqs = stft.freqs
         band = (freqs >= cfg.band_hz[0]) & (freqs <= cfg.band_hz[1])
@@ -138,7 +139,7 @@ class DoaActivity:
         out = np.zeros((len(frames), 2), np.float32)
         for k, (frame, spec) in enumerate(zip(frames, spectra)):
             out[k] = self._step(frame, spec[:, :, self.bins])
-        return out
+        return self.returned.keep(out)
 
     def _step(self, frame: np.ndarray, spec: np.ndarray) -> np.ndarray:
         """One frame: (640, M) samples and (windows, M, Fb) spectra -> (2,) probabilities."""

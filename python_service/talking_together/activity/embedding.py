@@ -12,7 +12,8 @@ current speech segment (its newest `window_s`) goes to the nearer of the two voi
   and it never replaces A or B.
 
 Enrolled voices (`calibrate enroll`) are A and B from the start: no split, nothing else differs.
-Decision 0007 has the figures.
+A consumer with a lookahead re-reads its newest frames (`recent`): they take the latest decision,
+so a turn change decided a few frames late is not late in its output. Decision 0007 has the figures.
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ class EmbeddingActivity:
         self._segment_frames = 0  # speech frames in the current segment
         self._silence = 0  # frames since the last speech frame
         self.speakers: tuple[int, ...] = (0,)  # the last decision; the first voice heard is A
+        self._speech_p: deque[float] = deque([0.0] * 16, maxlen=16)  # the newest frames' VAD, for `recent`
 
     def push(self, audio: np.ndarray) -> np.ndarray:
         """(n, C) float32 at 16 kHz -> (frames completed, 2) speaking probabilities."""
@@ -160,9 +162,22 @@ class EmbeddingActivity:
                 if self._silence >= self.cfg.pause_s * FPS:
                     self._segment.clear()
                     self._segment_frames = 0
-            for who in self.speakers:
-                if who != NOBODY:
-                    out[k, who] = p
+            self._speech_p.append(p)
+            out[k] = self._attributed([p])[0]
+        return out
+
+    def recent(self, n: int) -> np.ndarray:
+        """The newest n frames' speech, all given to the current speaker(s): the decision is newer than they are."""
+        if n > len(self._speech_p):
+            raise ValueError(f"only the newest {len(self._speech_p)} frames are kept, asked for {n}")
+        return self._attributed(list(self._speech_p)[len(self._speech_p) - n :])
+
+    def _attributed(self, speech_p: list[float]) -> np.ndarray:
+        """(n,) speech probabilities -> (n, 2), given to the current speaker(s)."""
+        out = np.zeros((len(speech_p), 2), np.float32)
+        for who in self.speakers:
+            if who != NOBODY:
+                out[:, who] = speech_p
         return out
 
     def _speech(self, mono: np.ndarray) -> None:

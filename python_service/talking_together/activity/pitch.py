@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from talking_together.activity.base import Framer
+from talking_together.activity.base import Framer, NeverRevises, RecentRows
 from talking_together.activity.vad import EnergyVad, EnergyVadConfig
 from talking_together.audio.ring import RingBuffer
 from talking_together.contract import FPS, SAMPLE_RATE
@@ -135,7 +135,7 @@ class PitchClusters:
         self.centres[who] += self.cfg.cluster_rate * (mean - self.centres[who])
 
 
-class PitchActivity:
+class PitchActivity(NeverRevises):
     """`PitchClusters` behind the `SpeakerActivity` interface, with its own analysis window."""
 
     def __init__(self, channels: int, cfg: PitchActivityConfig = PitchActivityConfig()) -> None:
@@ -143,6 +143,7 @@ class PitchActivity:
         self.voice = PitchClusters(channels, cfg)
         self.framer = Framer(channels)
         self.window = RingBuffer(cfg.analysis_samples, channels)
+        self.returned = RecentRows()
 
     def push(self, audio: np.ndarray) -> np.ndarray:
         """(n, C) -> (frames completed, 2) smoothed speaking probabilities."""
@@ -150,4 +151,4 @@ class PitchActivity:
         for frame in self.framer.push(audio):
             self.window.push(frame)
             rows.append(self.voice.step(self.window.latest(self.window.capacity)))
-        return np.array(rows).reshape(-1, 2)
+        return self.returned.keep(np.array(rows).reshape(-1, 2))

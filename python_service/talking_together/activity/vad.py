@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from talking_together.activity.base import Framer
+from talking_together.activity.base import Framer, NeverRevises, RecentRows
 from talking_together.contract import SAMPLE_RATE, SAMPLES_PER_FRAME
 
 
@@ -47,17 +47,18 @@ class EnergyVad:
         return float(max(self._recent))
 
 
-class EnergyActivity:
+class EnergyActivity(NeverRevises):
     """The plain baseline: the VAD for both people, since energy alone cannot tell who speaks."""
 
     def __init__(self, channels: int, cfg: EnergyVadConfig = EnergyVadConfig()) -> None:
         self.channels = channels
         self.vad = EnergyVad(cfg)
         self.framer = Framer(channels)
+        self.returned = RecentRows()
 
     def push(self, audio: np.ndarray) -> np.ndarray:
         p = np.array([self.vad.step(f) for f in self.framer.push(audio)], np.float32)
-        return np.repeat(p[:, None], 2, axis=1)
+        return self.returned.keep(np.repeat(p[:, None], 2, axis=1))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from talking_together.activity import make_activity, stream_activity
+from talking_together.animators.diffusion.config import StreamingConfig
 from talking_together.contract import FPS
 from talking_together.data.corpus import LIP_CLOSED, LIP_OPEN
 from talking_together.data.real_speech import PAIRINGS
@@ -30,6 +31,7 @@ from talking_together.train.data import Sample
 log = logging.getLogger(__name__)
 
 TRUE, LIVE = "true masks", "live masks"
+LIVE_LOOKAHEAD = StreamingConfig().lookahead_frames  # frames whose masks the live engine re-reads
 COLUMNS = ("MSE-LIP", "closure at p/b/m", "closure at open vowels", "attribution-F1", "solo-mouth", "jaw-ratio turns")
 
 
@@ -42,14 +44,14 @@ def pairing_of(s: Sample) -> str:
 
 
 def live_masks(samples: list[Sample]) -> tuple[list[np.ndarray], dict[str, dict[str, float]]]:
-    """Each sample's masks as the live estimator hears its room audio (nobody enrolled), and the
-    estimator's scores per pairing and over all."""
+    """Each sample's masks as the live engine reads them from its room audio (nobody enrolled,
+    revised within the engine's lookahead), and the estimator's scores per pairing and over all."""
     out, scores = [], {p: DiarizationScore() for p in (*PAIRINGS, "all")}
     f1s: dict[str, list[tuple[float, float]]] = {p: [] for p in (*PAIRINGS, "all")}
     cpu = seconds = 0.0
     for s in samples:
         audio = (s.audio.T.astype(np.float32) / 32768.0).copy()  # (n, C)
-        probs, used = stream_activity(make_activity(None, audio.shape[1]), audio)
+        probs, used, _ = stream_activity(make_activity(None, audio.shape[1]), audio, revise_frames=LIVE_LOOKAHEAD)
         probs = np.pad(probs, ((0, max(0, s.num_frames - len(probs))), (0, 0)))[: s.num_frames]
         truth = s.masks.numpy()
         for key in (pairing_of(s), "all"):
@@ -145,7 +147,8 @@ The corpus's test_real split: each dialogue re-assembled from two test readers' 
 turn), with the synthetic motion truth of every other sample, its mouth from pocketsphinx's aligned
 phones (data/alignment.py), recorded in a simulated room. "true masks": each system is told who
 speaks by the truth. "live masks": by the live estimator on the room audio with nobody enrolled, as
-`serve` without calibration does; its own scores are in the second table.
+`serve` without calibration does, each frame's mask re-read within the engine's lookahead as the
+diffusion engine reads it (activity.recent); its own scores are in the second table.
 - closure at p/b/m: share of bilabials where the jaw dips under half its local peak (higher is
   better); closure at open vowels: the same at "aa" vowels (lower is better).
 - solo-mouth: share of one-speaker frames where the speaker's mouth moves more than the listener's;
