@@ -17,7 +17,7 @@ import time
 import torch
 
 from talking_together.contract import FPS
-from talking_together.model import DEFAULT_CHECKPOINT, MOTION_DIM, DDIMSampler, load_generator
+from talking_together.model import DEFAULT_CHECKPOINT, MOTION_DIM, ddim_sample, load_generator
 
 WINDOW, PREFIX = 128, 16
 
@@ -42,16 +42,15 @@ def bench(device: str, checkpoint: str, steps: int, batch: int, repeats: int) ->
     pm = torch.zeros(batch, WINDOW, device=device)
     s = torch.full((batch,), 500, device=device)
     a, m, lay = (t.to(device) for t in (gen.normalizer.norm_audio(audio), masks, layout))
-    sampler = DDIMSampler(gen.schedule, steps)
 
     def loop(keep_condition: bool) -> None:
         static = gen.net.static_condition(a, m, lay) if keep_condition else None
-        sampler.sample(lambda x_t, t: gen.net(x_t, t, a, m, lay, p, pm, static=static), x)
+        ddim_sample(lambda x_t, t: gen.net(x_t, t, a, m, lay, p, pm, static=static), x, gen.schedule, steps)
 
     with torch.no_grad():
         denoise = timed(lambda: gen.net(x, s, a, m, lay, p, pm))
         rerun, kept = timed(lambda: loop(False)), timed(lambda: loop(True))
-    window = timed(lambda: gen.sample(audio, masks, layout, prefix=prefix, steps=steps))
+    window = timed(lambda: gen.sample(audio, masks, layout, prefix=prefix, settings=gen.settings.override(steps=steps)))
     motion_s = batch * (WINDOW - PREFIX) / FPS
     print(f"{device:4s} batch {batch}: denoiser {1e3 * denoise:7.1f} ms/call, window ({steps} DDIM steps) "
           f"{1e3 * window:7.1f} ms, {batch / window:6.1f} windows/s, real-time ratio {motion_s / window:6.1f}x")

@@ -76,7 +76,7 @@ def main() -> None:
               + ", ".join(f"{k} {v:.1e}" for k, v in export.parity.items()))
         onnx = OnnxDenoiser(tmp, checkpoint_sha256=export.checkpoint_sha256, device="cpu", threads=args.threads)
         torch_net = TorchDenoiser(gen.net)
-        batchers = {name: WindowBatcher(gen, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms, seed=0, denoiser=d)
+        batchers = {name: WindowBatcher(gen, cfg, seed=0, denoiser=d)
                     for name, d in (("torch", torch_net), ("onnx", onnx))}
         for rooms in (int(r) for r in args.rooms.split(",")):
             batch = windows(rooms, cfg)

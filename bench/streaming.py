@@ -51,7 +51,7 @@ SETTINGS = (  # (hop, lookahead, steps)
 
 
 def batcher_for(generator: torch.nn.Module, cfg: StreamingConfig, denoiser: Denoiser | None = None) -> WindowBatcher:
-    return WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms, denoiser=denoiser)
+    return WindowBatcher(generator, cfg, denoiser=denoiser)
 
 
 def rtf(animator, audio: np.ndarray) -> float:  # noqa: ANN001 - any Animator

@@ -106,8 +106,9 @@ def test_a_whole_sample_matches_torch_with_guidance_and_prefix(tiny_checkpoint: 
     args = (torch.randn(b, 4 * t, 160, generator=g), torch.rand(b, 2, t, generator=g),
             torch.randn(b, 2, 6, generator=g), 0.1 * torch.randn(b, 2, 8, 79, generator=g))
     for guidance, steps in ((1.0, 2), (2.0, 3)):
-        ref = gen.sample(*args, steps=steps, guidance=guidance, generator=torch.Generator().manual_seed(1))
-        got = gen.sample(*args, steps=steps, guidance=guidance, generator=torch.Generator().manual_seed(1), denoiser=denoiser)
+        settings = gen.settings.override(steps=steps, guidance=guidance)
+        ref = gen.sample(*args, settings=settings, generator=torch.Generator().manual_seed(1))
+        got = gen.sample(*args, settings=settings, generator=torch.Generator().manual_seed(1), denoiser=denoiser)
         assert (ref - got).abs().max().item() <= ATOL
 
 
@@ -138,8 +139,9 @@ def test_default_checkpoint_parity_on_held_out_windows(held_out: dict, tmp_path:
             x = x0
     rest = torch.from_numpy(REST_MOTION).float()  # both people at rest: the live engine's first prefix
     previous = rest[None, :, None].expand(len(starts), 2, cfg.prefix_frames, 79).contiguous()
-    ref = gen.sample(audio, masks, layout, previous, steps=cfg.steps, generator=torch.Generator().manual_seed(2))
-    got = gen.sample(audio, masks, layout, previous, steps=cfg.steps, generator=torch.Generator().manual_seed(2), denoiser=runtime)
+    settings = gen.settings.override(steps=cfg.steps)
+    ref = gen.sample(audio, masks, layout, previous, settings, generator=torch.Generator().manual_seed(2))
+    got = gen.sample(audio, masks, layout, previous, settings, generator=torch.Generator().manual_seed(2), denoiser=runtime)
     assert (ref - got).abs().max().item() <= ATOL
 
 

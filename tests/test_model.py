@@ -10,11 +10,13 @@ from talking_together.geometry import quat_from_yaw_pitch_roll
 from talking_together.model import (
     MOTION_DIM,
     CheckpointError,
-    DDIMSampler,
+    KnownX0,
     ModelConfig,
     MotionGenerator,
     NoiseSchedule,
     audio_features,
+    ddim_sample,
+    ddim_step,
     layout_features,
     load_generator,
     pack_motion,
@@ -106,7 +108,7 @@ def test_ddim_one_step_is_the_x0_prediction() -> None:
         seen.append(int(steps[0]))
         return x * 0.5 + steps[:, None].float()
 
-    out = DDIMSampler(schedule, 1).sample(predict, noise)
+    out = ddim_sample(predict, noise, schedule, 1)
     torch.testing.assert_close(out, noise * 0.5 + 999.0)
     assert seen == [999]
 
@@ -114,7 +116,7 @@ def test_ddim_one_step_is_the_x0_prediction() -> None:
 def test_ddim_recovers_clean_data_from_an_oracle() -> None:
     """With the exact x0 every step, any number of steps must land on x0."""
     x0 = torch.randn(4, 7)
-    out = DDIMSampler(NoiseSchedule(), 5).sample(lambda x, s: x0, torch.randn(4, 7))
+    out = ddim_sample(lambda x, s: x0, torch.randn(4, 7), NoiseSchedule(), 5)
     torch.testing.assert_close(out, x0)
 
 
@@ -131,13 +133,45 @@ def test_ddim_holds_dims_at_the_mean_and_samples_the_rest() -> None:
     schedule, mu, sd = NoiseSchedule(), 0.3, 0.5
     noise = torch.randn(4000, 6, generator=torch.Generator().manual_seed(0))
     predict = gaussian_posterior_mean(schedule, mu, sd)
-    out = DDIMSampler(schedule, 50).sample(predict, noise, hold=[0, 1])  # fewer steps shrink the spread
+    hold = torch.tensor([True, True, False, False, False, False])
+    out = ddim_sample(predict, noise, schedule, 50, hold=hold)  # fewer steps shrink the spread
     held, free = out[:, :2], out[:, 2:]
     assert held.std() < 0.05 * sd and (held.mean() - mu).abs() < 0.01
     assert 0.85 * sd < free.std() < 1.15 * sd and (free.mean() - mu).abs() < 0.05
-    torch.testing.assert_close(free, DDIMSampler(schedule, 50).sample(predict, noise)[:, 2:])  # untouched
-    two = DDIMSampler(schedule, 2)  # 2 steps: the first estimate is only cleaned once, with or without hold
-    torch.testing.assert_close(two.sample(predict, noise, hold=[0, 1]), two.sample(predict, noise))
+    torch.testing.assert_close(free, ddim_sample(predict, noise, schedule, 50)[:, 2:])  # untouched
+    # 2 steps: the first estimate is only cleaned once, with or without hold
+    torch.testing.assert_close(ddim_sample(predict, noise, schedule, 2, hold=hold), ddim_sample(predict, noise, schedule, 2))
+
+
+def test_ddim_step_is_pure_and_known_x0_comes_back_exactly() -> None:
+    """The step depends on its arguments only; the sampler puts known entries (the prefix at every
+    step, held dims from the first estimate until the last step) into x0 bit for bit."""
+    schedule, g = NoiseSchedule(), torch.Generator().manual_seed(0)
+    x_t, x0 = torch.randn(2, 2, 6, 5, generator=g), torch.randn(2, 2, 6, 5, generator=g)
+    ab, ab_prev = schedule.alpha_bar[700], schedule.alpha_bar[300]
+    assert torch.equal(ddim_step(x_t, x0, ab, ab_prev), ddim_step(x_t.clone(), x0.clone(), ab, ab_prev))  # no state
+    assert torch.equal(ddim_step(x_t, x0, ab, torch.tensor(1.0)), x0)  # alpha_bar 1: the clean estimate itself
+
+    prefix = KnownX0(torch.arange(6).view(1, 1, 6, 1) < 2, torch.randn(2, 2, 6, 5, generator=g))  # frames 0-1
+    hold = torch.tensor([True, True, False, False, False])  # dims 0-1
+    inputs, predictions = [], []
+
+    def predict(x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:  # a network that ignores its input
+        inputs.append(x)
+        predictions.append(torch.randn(x.shape, generator=g))
+        return predictions[-1].clone()
+
+    noise = torch.randn(2, 2, 6, 5, generator=g)
+    out = ddim_sample(predict, noise, schedule, 4, known=prefix, hold=hold)
+    levels, x = schedule.timesteps(4), noise
+    first = prefix.apply(predictions[0])
+    for i in range(3):  # the steps as they must be: prefix kept, then dims 0-1 at the first estimate too
+        x0 = first if i == 0 else prefix.apply(predictions[i])
+        x0[..., :2] = first[..., :2]
+        x = ddim_step(x, x0, schedule.alpha_bar[levels[i]], schedule.alpha_bar[levels[i + 1]])
+        assert torch.equal(inputs[i + 1], x)
+    assert torch.equal(out, prefix.apply(predictions[3]))  # the last step keeps the prefix only
+    assert torch.equal(out[:, :, :2], prefix.values[:, :, :2])
 
 
 def test_default_checkpoint_holds_the_mouth(held_out: dict) -> None:
@@ -151,7 +185,7 @@ def test_default_checkpoint_holds_the_mouth(held_out: dict) -> None:
     audio = audio_features(torch.from_numpy(held_out["audio"][:, : frames * 640].astype(np.float32) / 32768))
     masks = torch.from_numpy(held_out["masks"][:frames].T.astype(np.float32))[None]
     layout = torch.from_numpy(layout_features(held_out["anchors"]))[None]
-    draw = lambda seed, mean: gen.sample(audio, masks, layout, steps=8, mouth_from_mean=mean,
+    draw = lambda seed, mean: gen.sample(audio, masks, layout, settings=gen.settings.override(steps=8, mouth_from_mean=mean),
                                          generator=torch.Generator().manual_seed(seed))[..., LIP]
     held = (draw(0, None) - draw(1, None)).pow(2).mean()
     sampled = (draw(0, False) - draw(1, False)).pow(2).mean()
@@ -181,7 +215,7 @@ def seated_layout(b: int, seed: int = 0) -> torch.Tensor:
 def test_sample_keeps_the_prefix_and_guidance_runs() -> None:
     gen, inp = tiny(), inputs()
     prefix, layout = valid_motion((B, 2, 5), eye_roll=False), seated_layout(B)  # as sampled: eyes without torsion
-    out = gen.sample(inp["audio"], inp["masks"], layout, prefix=prefix, steps=3, guidance=2.0,
+    out = gen.sample(inp["audio"], inp["masks"], layout, prefix=prefix, settings=gen.settings.override(steps=3, guidance=2.0),
                      generator=torch.Generator().manual_seed(0))
     assert out.shape == (B, 2, T, MOTION_DIM)
     torch.testing.assert_close(out[:, :, :5], prefix, atol=1e-4, rtol=1e-4)

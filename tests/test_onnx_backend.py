@@ -6,6 +6,7 @@ import logging
 import signal
 import subprocess
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import grpc
@@ -75,8 +76,9 @@ def test_cuda_falls_back_to_the_cpu_cleanly(checkpoint: Path, onnx_dir: Path, ca
     assert gpu.providers == [CPU]
     gen = load_generator(checkpoint)
     args = (torch.randn(2, 56, 160), torch.rand(2, 2, 14), torch.randn(2, 2, 6), 0.1 * torch.randn(2, 2, 8, 79))
-    a = gen.sample(*args, steps=2, generator=torch.Generator().manual_seed(0), denoiser=gpu)
-    b = gen.sample(*args, steps=2, generator=torch.Generator().manual_seed(0), denoiser=cpu)
+    two = gen.settings.override(steps=2)
+    a = gen.sample(*args, settings=two, generator=torch.Generator().manual_seed(0), denoiser=gpu)
+    b = gen.sample(*args, settings=two, generator=torch.Generator().manual_seed(0), denoiser=cpu)
     assert torch.equal(a, b)
 
 
@@ -94,7 +96,7 @@ def test_one_batch_is_the_same_on_either_backend(checkpoint: Path, onnx_dir: Pat
     onnx = OnnxDenoiser(onnx_dir, checkpoint_sha256=sha256_file(checkpoint), device="cpu")
     out = {}
     for name, denoiser in (("torch", None), ("onnx", onnx)):
-        batcher = WindowBatcher(gen, CONFIG.steps, CONFIG.guidance, max_batch=8, max_wait_ms=0.0, seed=3, denoiser=denoiser)
+        batcher = WindowBatcher(gen, replace(CONFIG, max_batch=8, max_wait_ms=0.0), seed=3, denoiser=denoiser)
         assert batcher.backend == name and not batcher.bf16
         out[name] = batcher._forward(batch)
     assert out["onnx"].shape == (5, 2, CONFIG.window_frames, 79)
@@ -105,7 +107,7 @@ def test_one_batch_is_the_same_on_either_backend(checkpoint: Path, onnx_dir: Pat
 def test_rooms_are_batched_into_one_forward_pass(backend: str, checkpoint: Path, onnx_dir: Path) -> None:
     """On either backend, six rooms' windows share fewer than six forward passes."""
     denoiser = OnnxDenoiser(onnx_dir, device="cpu") if backend == "onnx" else None
-    batcher = WindowBatcher(load_generator(checkpoint), CONFIG.steps, CONFIG.guidance, max_batch=8, max_wait_ms=50.0, denoiser=denoiser)
+    batcher = WindowBatcher(load_generator(checkpoint), replace(CONFIG, max_batch=8, max_wait_ms=50.0), denoiser=denoiser)
     audio = (0.05 * np.random.default_rng(2).standard_normal((CONFIG.hop_frames + CONFIG.lookahead_frames) * 640, dtype=np.float32))[:, None]
     results: list[int] = []
 

@@ -99,10 +99,12 @@ def test_standard_mcap_reader_opens_it(recorded: tuple[Path, Path]) -> None:
         by_topic.setdefault(channel.topic, []).append((message, decoded))
     assert set(by_topic) == {"/session/config", "/room/audio", "/animation"}
     frames = [(m, d) for m, d in by_topic["/animation"] if d.WhichOneof("payload") == "frame"]
+    started = by_topic["/session/config"][0][0].log_time
+    ended = max(m.log_time for m, _ in frames)
     for message, decoded in frames:
-        # publish: when the audio behind the frame was captured; log: when the recorder got it.
-        assert 0 < message.log_time - message.publish_time < 1e9
-        assert message.publish_time != message.log_time
+        # publish: when the audio behind the frame was captured, inside the session; log: later,
+        # when the recorder got the frame. (How much later is the latency bench's business.)
+        assert started <= message.publish_time < message.log_time <= ended
     intervals = np.diff([m.publish_time for m, _ in frames])
     assert np.all(intervals == 40_000_000)
 

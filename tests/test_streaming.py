@@ -55,7 +55,7 @@ def clip(dialogue_wav: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_engine(generator: MotionGenerator, audio: np.ndarray, chunk: int, seed: int = 0) -> list:
-    batcher = WindowBatcher(generator, CONFIG.steps, CONFIG.guidance, CONFIG.max_batch, CONFIG.max_wait_ms, seed=seed)
+    batcher = WindowBatcher(generator, CONFIG, seed=seed)
     animator = DiffusionAnimator(resolve_layout(), 1, batcher, EnergyActivity(1), CONFIG)
     frames = []
     for begin in range(0, len(audio), chunk):
@@ -133,7 +133,7 @@ def test_no_seams_at_hop_boundaries_on_held_out_data(held_out: dict) -> None:
     at most 1.5x the median change of velocity inside hops (in the model's normalised units)."""
     generator = load_generator(DEFAULT_CHECKPOINT)
     cfg = StreamingConfig()
-    batcher = WindowBatcher(generator, cfg.steps, cfg.guidance, cfg.max_batch, cfg.max_wait_ms)
+    batcher = WindowBatcher(generator, cfg)
     layout = Layout(anchors=tuple(Anchor(position=a[:3].astype(float), yaw_rad=float(a[3])) for a in held_out["anchors"]))
     channels = held_out["audio"].shape[0]
     animator = DiffusionAnimator(layout, channels, batcher, OracleActivity(held_out["masks"], channels), cfg)
@@ -162,9 +162,27 @@ def test_bf16_autocast_is_exact_enough(held_out: dict) -> None:
     )
     outputs = []
     for bf16 in (False, True):
-        batcher = WindowBatcher(generator, steps=2, guidance=1.0, max_batch=1, max_wait_ms=0.0, seed=3, bf16=bf16)
+        batcher = WindowBatcher(generator, StreamingConfig(steps=2, guidance=1.0, max_batch=1, max_wait_ms=0.0), seed=3, bf16=bf16)
         outputs.append(batcher.sample(window))
     full, half = outputs
     assert torch.isfinite(half).all()
     expression_error = (full[..., :52].clamp(0, 1) - half[..., :52].clamp(0, 1)).abs().max().item()
     assert expression_error < 0.05, f"bf16 moves a blendshape weight by {expression_error:.3f}"
+
+
+def test_emitted_masks_take_decisions_made_within_the_lookahead(generator: MotionGenerator, real_speech_root: Path) -> None:
+    """Who speaks in an emitted frame is the voice estimator's reading `lookahead` frames later
+    (activity.recent): on real readers it differs from the pushed reading at some turn changes."""
+    from talking_together.activity import EmbeddingActivity, stream_activity
+    from talking_together.data import real_speech as rs
+
+    a, b = rs.pairs("tune", "MM", 1, seed=5)[0]
+    audio = rs.real_dialogue(a, b, seed=0).audio[: 20 * SAMPLE_RATE]
+    animator = DiffusionAnimator(resolve_layout(), 1, WindowBatcher(generator, CONFIG, seed=0), EmbeddingActivity(1), CONFIG)
+    frames = []
+    for begin in range(0, len(audio), 640):
+        frames += animator.push(AudioBlock(audio[begin : begin + 640, None], capture_time_ns=begin))
+    emitted = np.array([[p.speaking for p in f.participants] for f in frames])  # the frames whose lookahead came
+    revised, _, pushed = stream_activity(EmbeddingActivity(1), audio, revise_frames=CONFIG.lookahead_frames)
+    np.testing.assert_allclose(emitted, revised[: len(emitted)], atol=1e-6)
+    assert not np.allclose(emitted, pushed[: len(emitted)])

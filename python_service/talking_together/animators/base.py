@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
 
 import numpy as np
 
+from talking_together.activity.base import Framer
 from talking_together.audio.blocks import AudioBlock
 from talking_together.contract import BLENDSHAPE_INDEX, SAMPLE_RATE, SAMPLES_PER_FRAME, AnimationFrame, ParticipantState
 from talking_together.geometry import DEFAULT_HEAD, EYE_LOOK_NAMES, Anchor, HeadGeometry, compose_head_world, eye_look_blendshapes
@@ -43,25 +44,21 @@ def participant_state(
 
 
 class FrameChunker:
-    """Cuts a block stream into exact 640-sample frames, stamping each with its capture time.
-
-    A frame's capture time is that of its last sample, derived from the block it ended in.
+    """Cuts a block stream into exact 640-sample frames (activity's `Framer`, the one framer),
+    stamping each with its capture time: that of its last sample, derived from the block it ended in.
     """
 
-    def __init__(self, channels: int, frame_samples: int = SAMPLES_PER_FRAME) -> None:
-        self.frame_samples = frame_samples
-        self._pending = np.zeros((0, channels), dtype=np.float32)
+    def __init__(self, channels: int) -> None:
+        self._framer = Framer(channels)
+        self._held = 0  # samples the framer holds back, short of a frame
 
     def push(self, block: AudioBlock) -> Iterator[tuple[np.ndarray, int]]:
         """Yields ((640, C) samples, capture_time_ns) for every frame the block completes."""
-        pending = np.concatenate([self._pending, block.samples]) if self._pending.size else block.samples
-        n_frames = pending.shape[0] // self.frame_samples
-        for k in range(n_frames):
-            end = (k + 1) * self.frame_samples  # exclusive index in `pending`
-            samples_after = pending.shape[0] - end  # all inside the new block
-            capture_ns = block.capture_time_ns - samples_after * 1_000_000_000 // SAMPLE_RATE
-            yield pending[end - self.frame_samples : end], capture_ns
-        self._pending = pending[n_frames * self.frame_samples :].copy()
+        frames = self._framer.push(block.samples)
+        self._held = after_last = (self._held + block.num_samples) % SAMPLES_PER_FRAME  # all in the new block
+        for k, samples in enumerate(frames):
+            samples_after = after_last + (len(frames) - 1 - k) * SAMPLES_PER_FRAME
+            yield samples, block.capture_time_ns - samples_after * 1_000_000_000 // SAMPLE_RATE
 
 
 class Animator(ABC):
@@ -89,13 +86,6 @@ class Animator(ABC):
         """Frames still held back (e.g. waiting for lookahead) when the audio ends."""
         return []
 
-    async def push_async(self, block: AudioBlock) -> list[AnimationFrame]:
-        """push() for the event loop: a blocking animator runs in a worker thread, so other sessions go on."""
-        return await asyncio.to_thread(self.push, block) if self.blocking else self.push(block)
-
-    async def flush_async(self) -> list[AnimationFrame]:
-        return await asyncio.to_thread(self.flush) if self.blocking else self.flush()
-
     @abstractmethod
     def push_frame(self, samples: np.ndarray, capture_time_ns: int) -> list[AnimationFrame]:
         """One 40 ms frame of (640, C) float32 audio in; the frames it completes out.
@@ -103,3 +93,22 @@ class Animator(ABC):
         A frame-by-frame animator returns exactly one; one with lookahead returns none or a hop.
         Implementations number their frames from self._sequence, contiguously.
         """
+
+
+async def frames_from_audio(animator: Animator, blocks: AsyncIterable[AudioBlock],
+                            off_loop: bool | None = None) -> AsyncIterator[AnimationFrame]:
+    """The one audio-to-frames loop (Animate sessions and the room session both consume it): each
+    block pushed, its frames yielded, then the frames held back when the audio ends.
+
+    off_loop: push and flush in a worker thread, so the event loop (other sessions, subscribers'
+    sends) goes on meanwhile; None: only for a `blocking` animator."""
+    off_loop = animator.blocking if off_loop is None else off_loop
+
+    async def run(step: Callable[..., list[AnimationFrame]], *args: AudioBlock) -> list[AnimationFrame]:
+        return await asyncio.to_thread(step, *args) if off_loop else step(*args)
+
+    async for block in blocks:
+        for frame in await run(animator.push, block):
+            yield frame
+    for frame in await run(animator.flush):
+        yield frame

@@ -40,7 +40,9 @@ def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128
                   mouth_from_mean: bool | None = None) -> list[np.ndarray]:
     """Each conversation as windows of `window` frames advancing by window - prefix; windows at the
     same position in every conversation run as one batch. Noise is seeded by (seed, window position).
-    Expression weights are clipped to [0, 1], as the streaming engine sends them."""
+    Expression weights are clipped to [0, 1], as the streaming engine sends them. steps, guidance,
+    mouth_from_mean override the checkpoint's settings; None keeps its own."""
+    settings = gen.settings.override(steps=steps, guidance=guidance, mouth_from_mean=mouth_from_mean)
     hop = window - prefix
     n_windows = [max(1, -(-(s.num_frames - prefix) // hop)) for s in samples]
     padded = [w * hop + prefix for w in n_windows]  # every window full length; cropped at the end
@@ -57,7 +59,7 @@ def predict_model(gen: MotionGenerator, samples: list[Sample], window: int = 128
         given = torch.stack([outs[i][a : a + prefix].transpose(0, 1) for i in live]) if j else None
         motion = gen.sample(torch.stack([feats[i][a * MELS_PER_FRAME : b * MELS_PER_FRAME] for i in live]),
                             torch.stack([masks[i][a:b].T for i in live]), torch.stack([samples[i].layout for i in live]),
-                            prefix=given, steps=steps, guidance=guidance, mouth_from_mean=mouth_from_mean,
+                            prefix=given, settings=settings,
                             generator=torch.Generator().manual_seed(seed * 1_000_003 + j))  # (L, 2, W, 79)
         for row, i in enumerate(live):
             outs[i][a:b] = motion[row].transpose(0, 1).cpu()
@@ -78,6 +80,14 @@ class OracleActivity:
         rows = self.masks[self._frame : self._frame + k]
         self._frame += k
         return rows
+
+    def recent(self, n: int) -> np.ndarray:
+        """The truth never changes its mind: the newest n frames as given (zeros outside the masks)."""
+        index = np.arange(self._frame - n, self._frame)
+        inside = (index >= 0) & (index < len(self.masks))
+        out = np.zeros((n, self.masks.shape[1]))
+        out[inside] = self.masks[index[inside]]
+        return out
 
 
 def predict_baseline(s: Sample, seed: int = 0) -> np.ndarray:

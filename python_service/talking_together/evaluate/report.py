@@ -65,8 +65,8 @@ def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = 
     noisy = with_degraded_masks(samples, seed)
     noisy_preds: dict[str, list[np.ndarray]] = {}  # the same systems told who speaks by degraded masks
     model = load_generator(checkpoint)
-    diffusion_cfg = model.diffusion_cfg  # the sampling defaults the report states
-    mouth_mean = diffusion_cfg.mouth_from_mean if mouth_from_mean is None else mouth_from_mean
+    settings = model.settings.override(steps=steps, guidance=guidance, mouth_from_mean=mouth_from_mean)  # what the report states
+    mouth_mean = settings.mouth_from_mean
     systems = [(MODEL, model, mouth_mean)]  # (name, generator, mouth held at the mean)
     if ablation:
         systems.append((ABLATION, load_generator(ablation), mouth_mean))  # sampled as the model is
@@ -97,8 +97,7 @@ def run(checkpoint: str | Path, data: str | Path, ablation: str | Path | None = 
         "checkpoint": str(checkpoint), "ablation": str(ablation) if ablation else None, "data": str(data),
         "splits": list(splits), "conversations": len(samples),
         "hours": round(sum(s.num_frames for s in samples) / FPS / 3600, 3),
-        "sample_steps": steps or diffusion_cfg.sample_steps,
-        "guidance": diffusion_cfg.guidance if guidance is None else guidance, "seed": seed,
+        "sample_steps": settings.steps, "guidance": settings.guidance, "seed": seed,
         "mouth": "mean" if mouth_mean else "sampled",
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
         "noisy_masks_f1": round(noisy_masks_f1, 3),

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from talking_together.model.config import MELS_PER_FRAME, MOTION_DIM, ModelConfig
-from talking_together.model.diffusion import DDIMSampler, DiffusionConfig, NoiseSchedule
+from talking_together.model.diffusion import DiffusionConfig, KnownX0, NoiseSchedule, SamplerSettings, ddim_sample
 from talking_together.model.eye_frame import eyes_from_partner_frame, eyes_to_partner_frame
 from talking_together.model.features import LIP, Normalizer
 from talking_together.model.network import DualStreamDenoiser
@@ -72,6 +72,7 @@ class MotionGenerator(nn.Module):
         self.model_cfg, self.diffusion_cfg = model_cfg, diffusion_cfg
         self.net = DualStreamDenoiser(model_cfg)
         self.schedule = NoiseSchedule(diffusion_cfg.train_steps)
+        self.settings = SamplerSettings.from_config(diffusion_cfg)  # the checkpoint's; callers `override` them
         self.normalizer = normalizer or Normalizer.identity()
 
     def encode(self, motion: torch.Tensor, layout: torch.Tensor) -> torch.Tensor:
@@ -98,19 +99,19 @@ class MotionGenerator(nn.Module):
 
     @torch.no_grad()
     def sample(self, audio: torch.Tensor, masks: torch.Tensor, layout: torch.Tensor,
-               prefix: torch.Tensor | None = None, steps: int | None = None, guidance: float | None = None,
-               generator: torch.Generator | None = None, mouth_from_mean: bool | None = None,
-               denoiser: Denoiser | None = None) -> torch.Tensor:
-        """One window of both people's motion.
+               prefix: torch.Tensor | None = None, settings: SamplerSettings | None = None,
+               generator: torch.Generator | None = None, denoiser: Denoiser | None = None) -> torch.Tensor:
+        """One window of both people's motion: the pipeline around the DDIM loop (diffusers style).
 
         audio (B, 4T, 160) raw features (`features.audio_features`); masks (B, 2, T) speaking
         probabilities of A and B; layout (B, 2, 6) (`features.layout_features` of the anchors);
         prefix (B, 2, K, 79) raw motion of the K frames that open this window (the previous window's
-        last frames), or None. steps, guidance, mouth_from_mean: None takes the checkpoint's
-        `DiffusionConfig`. denoiser: the backend that evaluates the network (None: this module's own
-        torch network; an onnxruntime one from `talking_together.export`). Returns raw motion
-        (B, 2, T, 79): `features.unpack_motion` splits it.
+        last frames), or None. settings: None takes the checkpoint's (`self.settings`; change one
+        with `self.settings.override(steps=...)`). denoiser: the backend that evaluates the network
+        (None: this module's own torch network; an onnxruntime one from `talking_together.export`).
+        Returns raw motion (B, 2, T, 79): `features.unpack_motion` splits it.
         """
+        settings = settings or self.settings
         b, _, t = masks.shape
         if audio.shape[1] < t * MELS_PER_FRAME:
             raise ValueError(f"{t} frames need {t * MELS_PER_FRAME} audio feature rows, got {audio.shape[1]}")
@@ -118,11 +119,12 @@ class MotionGenerator(nn.Module):
         audio = self.normalizer.norm_audio(audio.to(dev))
         masks, layout = masks.to(dev).float(), layout.to(dev).float()
         given = None if prefix is None else self.encode(prefix.to(dev).float(), layout)
-        k = 0 if given is None else given.shape[2]
         full, pmask = self.prefix_inputs(given, b, t, dev)
-        scale = self.diffusion_cfg.guidance if guidance is None else guidance
-        sampler = DDIMSampler(self.schedule, steps or self.diffusion_cfg.sample_steps)
-        hold_mouth = self.diffusion_cfg.mouth_from_mean if mouth_from_mean is None else mouth_from_mean
+        # the prefix and the held mouth are known x0 (model/diffusion.py), kept exactly
+        known = KnownX0(pmask[:, None, :, None].bool(), full) if given is not None and given.shape[2] else None
+        hold = torch.zeros(MOTION_DIM, dtype=torch.bool, device=dev)
+        hold[LIP] = True
+        scale = settings.guidance
         was_training = self.training
         self.eval()
 
@@ -138,15 +140,11 @@ class MotionGenerator(nn.Module):
 
         def predict_x0(x_t: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
             if scale == 1.0:
-                x0 = net.step(x_t, s, static, *inputs[3:])
-            else:
-                cond, uncond = net.step(two(x_t), two(s), static, *inputs[3:]).chunk(2)
-                x0 = uncond + scale * (cond - uncond)
-            if k:
-                x0 = torch.cat([given, x0[:, :, k:]], 2)  # the prefix is known: keep it exactly
-            return x0
+                return net.step(x_t, s, static, *inputs[3:])
+            cond, uncond = net.step(two(x_t), two(s), static, *inputs[3:]).chunk(2)
+            return uncond + scale * (cond - uncond)
 
         noise = torch.randn(b, 2, t, MOTION_DIM, generator=generator, device="cpu").to(dev)
-        x0 = sampler.sample(predict_x0, noise, hold=LIP if hold_mouth else None)
+        x0 = ddim_sample(predict_x0, noise, self.schedule, settings.steps, known, hold if settings.mouth_from_mean else None)
         self.train(was_training)
         return self.decode(x0, layout)

@@ -14,11 +14,12 @@ import asyncio
 import logging
 import uuid
 from collections import deque
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 import grpc
 
-from talking_together.animators.base import Animator
+from talking_together.animators.base import Animator, frames_from_audio
 from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.sources import AudioSource
 from talking_together.contract import FPS, SAMPLE_RATE, AnimationFrame
@@ -159,13 +160,21 @@ class RoomSession:
             self._dropped_by_gone[0] += subscriber.dropped
             self._dropped_by_gone[1] += subscriber.stale_dropped
 
-    def _broadcast(self, frames: list[AnimationFrame]) -> None:
-        for message in emitted(frames):  # converted once, shared by every subscriber
-            for subscriber in self.subscribers:
-                subscriber.offer(message)
+    def _broadcast(self, frame: AnimationFrame) -> None:
+        (message,) = emitted([frame])  # converted once, shared by every subscriber
+        for subscriber in self.subscribers:
+            subscriber.offer(message)
+        for observer in self.observers:
+            observer.on_message(message)
+        self.frames_emitted += 1
+
+    async def _blocks(self) -> AsyncIterator[AudioBlock]:
+        """The source's audio, seen by the observers and counted on its way to the animator."""
+        async for block in self.source.blocks():
             for observer in self.observers:
-                observer.on_message(message)
-            self.frames_emitted += 1
+                observer.on_audio(block)
+            self.audio_seconds += block.num_samples / SAMPLE_RATE
+            yield block
 
     async def run(self) -> None:
         """Capture, animate and fan out until the source ends (a file) or the task is cancelled."""
@@ -174,14 +183,10 @@ class RoomSession:
         log.info("room session %s: source %s, animator %s", self.session_id, self.source.description, self.animator.name)
         try:
             await self._first_subscriber.wait()
-            async for block in self.source.blocks():
-                for observer in self.observers:
-                    observer.on_audio(block)
-                self.audio_seconds += block.num_samples / SAMPLE_RATE
-                # Off the event loop, whatever the animator: subscribers' writes complete while it
-                # works, so a room catching up does not starve them into stale-frame drops.
-                self._broadcast(await asyncio.to_thread(self.animator.push, block))
-            self._broadcast(await asyncio.to_thread(self.animator.flush))
+            # Off the event loop, whatever the animator: subscribers' writes complete while it
+            # works, so a room catching up does not starve them into stale-frame drops.
+            async for frame in frames_from_audio(self.animator, self._blocks(), off_loop=True):
+                self._broadcast(frame)
         except Exception as exc:  # a failing device must end the streams with a reason, not hang them
             log.exception("room session %s failed", self.session_id)
             status = pb.FinalStatus(code=grpc.StatusCode.UNAVAILABLE.value[0], message=f"room source failed: {exc}")

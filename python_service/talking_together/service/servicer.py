@@ -23,6 +23,7 @@ import grpc
 from calibration import Calibration
 from talking_together import __version__
 from talking_together.activity import make_activity
+from talking_together.animators.base import frames_from_audio
 from talking_together.animators.registry import ANIMATOR_NAMES, UnknownAnimatorError, make_animator
 from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.decode import AudioFormatError, ClientAudioDecoder
@@ -123,53 +124,60 @@ class TalkingTogetherService:
                                pacer_for(self.limits, bytes_per_second))
         floor = ChunkFloor(self.limits.min_chunk_samples, bytes_per_second)
         client_times = ClientCaptureTimes()  # Frame.client_capture_time_ns, from AudioChunk's
+        audio_seconds, frame_count = 0.0, 0
+
+        async def blocks() -> AsyncIterator[AudioBlock]:
+            """The session's audio, every request checked as it is read; the decoder's tail last."""
+            nonlocal audio_seconds
+            client_ns = 0
+            try:
+                async for arrival in arrivals:
+                    message = self._check_request(arrival.request)
+                    kind = None if message is None else message.WhichOneof("payload")
+                    if kind == "end":
+                        break
+                    if kind != "audio":
+                        what = "an undecodable message" if message is None else ("a second header" if kind == "header" else "an empty message")
+                        await context.abort(invalid, f"expected audio or end, got {what}: send one header, then AudioChunks, then EndOfAudio")
+                    data = message.audio.data
+                    if len(data) > self.limits.max_chunk_bytes:
+                        await context.abort(
+                            grpc.StatusCode.RESOURCE_EXHAUSTED,
+                            f"audio chunk of {len(data)} bytes exceeds the limit of {self.limits.max_chunk_bytes}: send smaller chunks (20-100 ms is typical)",
+                        )
+                    floor.check(len(data))
+                    try:
+                        samples = decoder.decode(data)
+                    except AudioFormatError as exc:
+                        await context.abort(invalid, str(exc))
+                    audio_seconds += samples.shape[0] / SAMPLE_RATE
+                    if audio_seconds > self.limits.max_stream_seconds:
+                        await context.abort(
+                            grpc.StatusCode.RESOURCE_EXHAUSTED,
+                            f"stream exceeded the limit of {self.limits.max_stream_seconds:g} s of audio: open a new stream",
+                        )
+                    client_ns = message.audio.client_capture_time_ns
+                    client_times.add(samples.shape[0], client_ns)
+                    yield AudioBlock(samples, arrival.arrival_ns)
+                else:
+                    log.warning("session %s: client half-closed without EndOfAudio", session_id)
+            except Refusal as exc:  # idle, or a chunk under the floor
+                log.info("session %s ended: %s", session_id, exc)
+                await context.abort(exc.code, str(exc))
+            finally:
+                await arrivals.aclose()
+            tail = decoder.flush()
+            client_times.add(tail.shape[0], client_ns)  # the resampler's last samples came with the last chunk
+            if tail.shape[0]:
+                yield AudioBlock(tail, time.monotonic_ns())
+
         try:
             yield server_header(session_id, layout, animator.name, header.audio_format, calibration_id=self.calibration.id if self.calibration else "")
-
-            audio_seconds, frame_count, client_ns = 0.0, 0, 0
-            async for arrival in arrivals:
-                message = self._check_request(arrival.request)
-                kind = None if message is None else message.WhichOneof("payload")
-                if kind == "end":
-                    break
-                if kind != "audio":
-                    what = "an undecodable message" if message is None else ("a second header" if kind == "header" else "an empty message")
-                    await context.abort(invalid, f"expected audio or end, got {what}: send one header, then AudioChunks, then EndOfAudio")
-                data = message.audio.data
-                if len(data) > self.limits.max_chunk_bytes:
-                    await context.abort(
-                        grpc.StatusCode.RESOURCE_EXHAUSTED,
-                        f"audio chunk of {len(data)} bytes exceeds the limit of {self.limits.max_chunk_bytes}: send smaller chunks (20-100 ms is typical)",
-                    )
-                floor.check(len(data))
-                try:
-                    samples = decoder.decode(data)
-                except AudioFormatError as exc:
-                    await context.abort(invalid, str(exc))
-                audio_seconds += samples.shape[0] / SAMPLE_RATE
-                if audio_seconds > self.limits.max_stream_seconds:
-                    await context.abort(
-                        grpc.StatusCode.RESOURCE_EXHAUSTED,
-                        f"stream exceeded the limit of {self.limits.max_stream_seconds:g} s of audio: open a new stream",
-                    )
-                client_ns = message.audio.client_capture_time_ns
-                client_times.add(samples.shape[0], client_ns)
-                for response in emitted(await animator.push_async(AudioBlock(samples, arrival.arrival_ns))):
-                    frame_count += 1
-                    yield client_times.stamp(response)
-            else:
-                log.warning("session %s: client half-closed without EndOfAudio", session_id)
-        except Refusal as exc:  # idle, or a chunk under the floor
-            log.info("session %s ended: %s", session_id, exc)
-            await context.abort(exc.code, str(exc))
+            async for frame in frames_from_audio(animator, blocks()):
+                frame_count += 1
+                yield client_times.stamp(emitted([frame])[0])
         finally:
-            await arrivals.aclose()
-        tail = decoder.flush()
-        client_times.add(tail.shape[0], client_ns)  # the resampler's last samples came with the last chunk
-        held_back = await animator.push_async(AudioBlock(tail, time.monotonic_ns())) if tail.shape[0] else []
-        for response in emitted(held_back + await animator.flush_async()):
-            frame_count += 1
-            yield client_times.stamp(response)
+            await arrivals.aclose()  # also when the stream ends before its audio is read
         log.info("session %s done: %d frames, %.2f s audio", session_id, frame_count, audio_seconds)
         yield pb.AnimateResponse(status=pb.FinalStatus(code=0, message="ok", frame_count=frame_count, audio_seconds=audio_seconds))
 

@@ -41,7 +41,7 @@ def _shared_batcher(checkpoint: str | None, config: StreamingConfig, device: str
     denoiser = make_denoiser(backend, generator, path, threads=config.cpu_threads)
     log.info("diffusion model %s on %s (%s backend): hop %d, lookahead %d, prefix %d frames, %d steps",
              path.name, device, backend.name, config.hop_frames, config.lookahead_frames, config.prefix_frames, config.steps)
-    return WindowBatcher(generator, config.steps, config.guidance, config.max_batch, config.max_wait_ms, denoiser=denoiser)
+    return WindowBatcher(generator, config, denoiser=denoiser)
 
 
 shared_batcher.cache_info = _shared_batcher.cache_info  # type: ignore[attr-defined]  # the loaded models, for tests

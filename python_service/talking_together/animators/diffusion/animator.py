@@ -54,7 +54,13 @@ class DiffusionAnimator(Animator):
     def push_frame(self, samples: np.ndarray, capture_time_ns: int) -> list[AnimationFrame]:
         """Take one 40 ms frame of audio; emit a hop of frames when its lookahead is complete."""
         self.audio.push(samples)
-        self.masks.append(self.activity.push(samples)[-1])
+        self.activity.push(samples)
+        # The hop's newest frame is `lookahead` frames old when emitted: its mask may take a
+        # decision made since, at no cost in latency (activity.recent).
+        self.masks.append(np.zeros(2))
+        revised = self.activity.recent(self.config.lookahead_frames + 1)
+        for i, row in enumerate(revised, start=len(self.masks) - len(revised)):
+            self.masks[i] = row
         self.captures.append(capture_time_ns)
         if len(self.captures) < self.config.hop_frames + self.config.lookahead_frames:
             return []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
+from talking_together.animators.diffusion.config import StreamingConfig
 from talking_together.model import MotionGenerator
 from talking_together.model.generator import Denoiser
 
@@ -31,21 +32,20 @@ class Window:
 
 class WindowBatcher:
     """Queues windows from every room and samples the ready ones as one batch, on either backend:
-    `denoiser` (None: the generator's torch network) evaluates the network, the rest is shared."""
+    `denoiser` (None: the generator's torch network) evaluates the network, the rest is shared.
+    It samples with the checkpoint's settings, `config.steps` and `config.guidance` overriding theirs."""
 
     def __init__(
         self,
         generator: MotionGenerator,
-        steps: int,
-        guidance: float,
-        max_batch: int,
-        max_wait_ms: float,
+        config: StreamingConfig = StreamingConfig(),
         seed: int = 0,
         bf16: bool | None = None,
         denoiser: Denoiser | None = None,
     ) -> None:
-        self.generator, self.steps, self.guidance = generator, steps, guidance
-        self.max_batch, self.max_wait_s = max_batch, max_wait_ms / 1000
+        self.generator = generator
+        self.settings = generator.settings.override(steps=config.steps, guidance=config.guidance)
+        self.max_batch, self.max_wait_s = config.max_batch, config.max_wait_ms / 1000
         self.denoiser = denoiser
         self.backend = denoiser.name if denoiser is not None else "torch"
         self.device = next(generator.parameters()).device
@@ -86,7 +86,7 @@ class WindowBatcher:
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             motion = self.generator.sample(
                 stack("audio"), stack("masks"), stack("layout"), stack("prefix"),
-                steps=self.steps, guidance=self.guidance, generator=self._noise, denoiser=self.denoiser,
+                settings=self.settings, generator=self._noise, denoiser=self.denoiser,
             )
         self.batches += 1
         self.windows += len(windows)

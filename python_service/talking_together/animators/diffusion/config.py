@@ -17,8 +17,8 @@ class StreamingConfig:
     hop_frames: int = 4  # new frames per model run (160 ms)
     prefix_frames: int = 8  # already-emitted frames given as the motion prefix: no seams
     lookahead_frames: int = 2  # future audio seen beyond the hop (80 ms)
-    steps: int = 2  # DDIM steps
-    guidance: float = 1.0  # classifier-free guidance scale (1: off, one forward per step)
+    steps: int = 2  # DDIM steps, over the checkpoint's (SamplerSettings.override)
+    guidance: float = 1.0  # classifier-free guidance scale (1: off, one forward per step), over the checkpoint's
     max_batch: int = 64  # windows of different rooms run in one forward pass
     max_wait_ms: float = 2.0  # how long the batcher waits for more rooms' windows
     cpu_threads: int = 1  # torch threads on CPU: more only fight the server's own threads for cores
