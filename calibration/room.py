@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calibration.schema import Calibration, SeatDirection
-from talking_together.activity import enroll_profile, srp_phat_azimuth
+from talking_together.activity import enroll_profile, search_azimuth
 from talking_together.activity.doa import angle_diff_deg, azimuth_elevation
 
 log = logging.getLogger(__name__)
@@ -25,11 +25,22 @@ class SeatCheck:
         return angle_diff_deg(self.expected_deg, self.measured_deg)
 
 
+def nearer_mirror(measured_deg: float, mics: np.ndarray, expected_deg: float) -> float:
+    """The measured azimuth, or its mirror across a line of mics if that is nearer the expected one.
+
+    A line of mics (a stereo pair) cannot tell a direction from its mirror across the line."""
+    centred = mics - mics.mean(axis=0)
+    if np.linalg.matrix_rank(centred, tol=1e-3) != 1:
+        return measured_deg
+    axis, _ = azimuth_elevation(centred[-1] - centred[0])
+    mirrored = (2 * axis - measured_deg + 180.0) % 360.0 - 180.0
+    return mirrored if angle_diff_deg(mirrored, expected_deg) < angle_diff_deg(measured_deg, expected_deg) else measured_deg
+
+
 def check_seat_direction(calibration: Calibration, seat: int, audio: np.ndarray) -> SeatCheck:
     """Estimate where the person in `seat` speaks from in (n, M) audio, against the seat's direction.
 
-    A line of mics (a stereo pair) cannot tell a direction from its mirror across the line,
-    so of the two the one nearer the seat is reported.
+    A line of mics hears a direction and its mirror alike: the one nearer the seat is reported.
     """
     mics = calibration.mic_array.positions
     if audio.ndim != 2 or audio.shape[1] != len(mics):
@@ -38,13 +49,8 @@ def check_seat_direction(calibration: Calibration, seat: int, audio: np.ndarray)
     if calibration.seats[seat].doa is None:
         calibration.update_seat_directions()
     doa = calibration.seats[seat].doa
-    measured, _ = srp_phat_azimuth(audio, mics, elevation_deg=doa.elevation_deg)
-    centred = mics - mics.mean(axis=0)
-    if np.linalg.matrix_rank(centred, tol=1e-3) == 1:  # a line of mics hears a mirror image too
-        axis, _ = azimuth_elevation(centred[-1] - centred[0])
-        mirrored = 2 * axis - measured
-        if angle_diff_deg(mirrored, doa.azimuth_deg) < angle_diff_deg(measured, doa.azimuth_deg):
-            measured = (mirrored + 180.0) % 360.0 - 180.0
+    measured, _ = search_azimuth(audio, mics, elevation_deg=doa.elevation_deg)
+    measured = nearer_mirror(measured, mics, doa.azimuth_deg)
     return SeatCheck(seat, doa.azimuth_deg, measured)
 
 

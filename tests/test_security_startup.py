@@ -105,6 +105,14 @@ def test_insecure_starts_on_every_interface_and_warns(caplog: pytest.LogCaptureF
     assert len(warnings) == 1 and "without TLS or tokens" in warnings[0] and "anyone" in warnings[0]
 
 
+@pytest.mark.parametrize("host", ["::1", "[::1]"])
+def test_an_ipv6_loopback_host_serves(host: str) -> None:
+    """An IPv6 literal needs brackets in gRPC's host:port; `--host ::1` once failed to bind."""
+    with BackgroundServer(ServerConfig(host=host, port=0, animator="baseline")) as server:
+        assert server.address == f"[::1]:{server.running.port}"
+        wait_serving(server.address, timeout_s=10)
+
+
 def test_serve_insecure_and_sighup_reloads_tokens(tmp_path: Path) -> None:
     """The console script: --insecure on 0.0.0.0 starts with the warning; SIGHUP re-reads the token file."""
     tokens = tmp_path / "tokens.json"

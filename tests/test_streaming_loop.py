@@ -26,9 +26,9 @@ FRAMES = 51  # the clip: 51 whole frames and 300 samples that make none
 class Counting(Animator):
     """One frame per 40 ms, three more held back until flush; notes the thread each call ran on."""
 
-    def __init__(self, blocking: bool) -> None:
+    def __init__(self) -> None:
         super().__init__(1)
-        self.blocking, self.threads = blocking, []
+        self.threads: list[threading.Thread] = []
 
     def push_frame(self, samples: np.ndarray, capture_time_ns: int) -> list[AnimationFrame]:
         self.threads.append(threading.current_thread())
@@ -41,24 +41,23 @@ class Counting(Animator):
         return [AnimationFrame(self._sequence - 3 + i, -1, ()) for i in range(3)]
 
 
-def collect(animator: Animator, blocks: list[AudioBlock], off_loop: bool | None = None) -> list[AnimationFrame]:
+def collect(animator: Animator, blocks: list[AudioBlock]) -> list[AnimationFrame]:
     async def feed():  # noqa: ANN202
         for block in blocks:
             yield block
 
     async def run() -> list[AnimationFrame]:
-        return [frame async for frame in frames_from_audio(animator, feed(), off_loop)]
+        return [frame async for frame in frames_from_audio(animator, feed())]
 
     return asyncio.run(run())
 
 
-@pytest.mark.parametrize(("blocking", "off_loop", "in_thread"), [(False, None, False), (True, None, True), (False, True, True)])
-def test_frames_from_audio_pushes_every_block_then_flushes(blocking: bool, off_loop: bool | None, in_thread: bool) -> None:
+def test_frames_from_audio_pushes_every_block_then_flushes_off_the_event_loop() -> None:
     blocks = [AudioBlock(np.zeros((n, 1), np.float32), 10**9 * (i + 1)) for i, n in enumerate([1000, 280, 640, 5])]
-    animator = Counting(blocking)
-    frames = collect(animator, blocks, off_loop)
+    animator = Counting()
+    frames = collect(animator, blocks)
     assert [f.sequence for f in frames] == list(range(3 + 3))  # 1925 samples: 3 frames, then the flushed 3
-    assert {t is threading.main_thread() for t in animator.threads} == {not in_thread}
+    assert animator.threads and not any(t is threading.main_thread() for t in animator.threads)
 
 
 def test_frame_chunker_stamps_each_frame_with_its_last_sample() -> None:

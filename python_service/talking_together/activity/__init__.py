@@ -1,8 +1,8 @@
 """Online speaker activity, the paper's masks: pA and pB per 25 fps frame from the room audio.
 
 The one place that decides who speaks; every animator takes a `SpeakerActivity` from
-`make_activity`. A calibrated mic array finds who speaks by direction (SRP-PHAT toward the
-seats); otherwise the voice decides: a neural VAD, and GE2E speaker embeddings clustered
+`make_activity`. A calibrated mic array finds who speaks by direction (each STFT bin goes to the seat
+whose phase it matches); otherwise the voice decides: a neural VAD, and GE2E speaker embeddings clustered
 online into two people, seeded by enrolled voices when the calibration has them.
 """
 
@@ -11,17 +11,27 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from talking_together.activity.base import FrameStft, Framer, SpeakerActivity, StftConfig, frame_f1, stream_activity
-from talking_together.activity.doa import DoaActivity, DoaActivityConfig, srp_phat_azimuth
+from talking_together.activity.doa import DoaActivity, DoaActivityConfig, search_azimuth
 from talking_together.activity.embedding import EmbeddingActivity, EmbeddingActivityConfig
 from talking_together.activity.pitch import PitchActivity, PitchActivityConfig
 from talking_together.activity.vad import EnergyActivity, EnergyVad, EnergyVadConfig, NeuralVad, NeuralVadConfig
+from talking_together.activity import voices
 from talking_together.activity.voices import VoiceProfile, enroll_profile
 
 if TYPE_CHECKING:
     from calibration import Calibration
 
 log = logging.getLogger(__name__)
+
+
+def warm_up() -> None:
+    """Load the neural VAD and the voice encoder and compile librosa's kernels (~3.5 s, once per
+    process), so that the first session's frames do not stall for it."""
+    NeuralVad().step(np.zeros(640, np.float32))
+    voices.warm_up()
 
 
 def make_activity(calibration: Calibration | None, channels: int) -> SpeakerActivity:
@@ -69,5 +79,6 @@ __all__ = [
     "frame_f1",
     "stream_activity",
     "make_activity",
-    "srp_phat_azimuth",
+    "warm_up",
+    "search_azimuth",
 ]

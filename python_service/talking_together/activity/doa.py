@@ -7,7 +7,8 @@ the horizontal plane toward +Y. Directions point from the array centre toward th
 Speech is sparse in time and frequency, so each STFT bin is mostly one talker's. The live
 estimator gives each bin to the seat whose inter-mic phase differences it matches, and a
 seat's share of the frame's speech energy tells whether that person speaks; two people
-talking at once both get a large share.
+talking at once both get a large share. The calibration check, which finds one talker's
+direction with no seat to steer toward, uses pyroomacoustics' search (`search_azimuth`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from talking_together.activity.base import FrameStft, NeverRevises, RecentRows, StftConfig
 from talking_together.activity.vad import EnergyVad, EnergyVadConfig
+from talking_together.contract import SAMPLE_RATE
 
 SPEED_OF_SOUND = 343.0  # m/s at 20 degrees C
 
@@ -63,34 +65,49 @@ def phat_cross_spectra(spectra: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return cross / (np.abs(cross) + 1e-12)
 
 
-def srp_phat_azimuth(
+DOA_SEARCH = "NormMUSIC"  # pyroomacoustics.doa algorithm of the calibration check (decision 0010)
+
+
+def search_azimuth(
     audio: np.ndarray,
     positions: np.ndarray,
     elevation_deg: float = 0.0,
     resolution_deg: float = 1.0,
     band_hz: tuple[float, float] = (200.0, 5000.0),
+    algorithm: str = DOA_SEARCH,
     cfg: StftConfig = StftConfig(),
 ) -> tuple[float, np.ndarray]:
-    """Azimuth (degrees) of the strongest source in (n, M) audio, and the SRP-PHAT map.
+    """Azimuth (degrees) of the strongest source in (n, M) audio, and the algorithm's map over azimuths.
 
-    Sums GCC-PHAT over all pairs and all windows, steered along a ring of azimuths at the
-    given elevation (a planar array resolves elevation poorly, so the seat's is used).
+    The calibration check hears one person alone, so pyroomacoustics' one-source NormMUSIC
+    serves: as accurate as the SRP-PHAT search it replaced, and cheaper (decision 0010). The
+    search runs on a ring at the given elevation (a planar array resolves elevation poorly, so
+    the seat's is used). In a far field mic m's delay is (cos(el) (x_m cos az + y_m sin az) +
+    h_m sin(el)) / c with h_m its height: the height term is a fixed phase per mic, removed from
+    the spectra, and what is left is pyroomacoustics' 2-D search with the speed c / cos(el).
     """
+    import pyroomacoustics as pra  # loaded on use: the live service never searches
+
     if positions.shape[0] < 2:
         raise ValueError("direction finding needs at least two microphones")
+    el = np.radians(elevation_deg)
+    if np.cos(el) < 1e-3:
+        raise ValueError(f"no azimuth to find for a source straight above or below (elevation {elevation_deg})")
     _, spectra = FrameStft(positions.shape[0], cfg).push(audio)
     spectra = spectra.reshape(-1, *spectra.shape[2:])  # (windows, M, F)
     freqs = cfg.freqs
     band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
-    pairs = mic_pairs(len(positions))
     loud = np.sum(np.abs(spectra[:, 0, band]) ** 2, axis=1)
-    keep = loud >= np.percentile(loud, 50)  # the louder half of windows: where the talker is
-    gcc = phat_cross_spectra(spectra[keep][:, :, band], pairs).sum(axis=0)  # (P, F)
-    azimuths = np.arange(-180.0, 180.0, resolution_deg)
-    directions = np.stack([unit_vector(a, elevation_deg) for a in azimuths])
-    steer = np.exp(-1j * pair_phases(positions, directions, freqs[band]))  # (D, P, F)
-    power = np.real(np.einsum("dpf,pf->d", steer, gcc))
-    return float(azimuths[np.argmax(power)]), power
+    spectra = spectra[loud >= np.percentile(loud, 50)]  # the louder half of windows: where the talker is
+    centred = positions - positions.mean(axis=0)
+    horizontal = np.stack([centred[:, 0], -centred[:, 2]])  # (2, M) in pyroomacoustics' x-y plane
+    height_phase = 2 * np.pi * freqs[None, :] * centred[:, 1, None] * np.sin(el) / SPEED_OF_SOUND  # (M, F)
+    snapshots = spectra.transpose(1, 2, 0) * np.exp(-1j * height_phase)[:, :, None]  # (M, F, windows)
+    azimuths = np.radians(np.arange(-180.0, 180.0, resolution_deg))
+    doa = pra.doa.algorithms[algorithm](L=horizontal, fs=SAMPLE_RATE, nfft=cfg.n_fft, c=SPEED_OF_SOUND / np.cos(el),
+                                        num_src=1, azimuth=azimuths, dim=2)
+    doa.locate_sources(snapshots, freq_range=list(band_hz))
+    return float(np.degrees(doa.azimuth_recon[0])), doa.grid.values
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 
 import numpy as np
 
@@ -69,7 +69,6 @@ class Animator(ABC):
     """
 
     name: str = "animator"
-    blocking: bool = False  # True: push() takes long enough that the service runs it off the event loop
 
     def __init__(self, channels: int) -> None:
         self.channels = channels
@@ -95,20 +94,15 @@ class Animator(ABC):
         """
 
 
-async def frames_from_audio(animator: Animator, blocks: AsyncIterable[AudioBlock],
-                            off_loop: bool | None = None) -> AsyncIterator[AnimationFrame]:
+async def frames_from_audio(animator: Animator, blocks: AsyncIterable[AudioBlock]) -> AsyncIterator[AnimationFrame]:
     """The one audio-to-frames loop (Animate sessions and the room session both consume it): each
     block pushed, its frames yielded, then the frames held back when the audio ends.
 
-    off_loop: push and flush in a worker thread, so the event loop (other sessions, subscribers'
-    sends) goes on meanwhile; None: only for a `blocking` animator."""
-    off_loop = animator.blocking if off_loop is None else off_loop
-
-    async def run(step: Callable[..., list[AnimationFrame]], *args: AudioBlock) -> list[AnimationFrame]:
-        return await asyncio.to_thread(step, *args) if off_loop else step(*args)
-
+    Push and flush run in a worker thread, for every animator: speaker activity alone costs about
+    a quarter of a CPU-second per second of audio, so one large chunk on the event loop would stall
+    every other session and subscriber for as long."""
     async for block in blocks:
-        for frame in await run(animator.push, block):
+        for frame in await asyncio.to_thread(animator.push, block):
             yield frame
-    for frame in await run(animator.flush):
+    for frame in await asyncio.to_thread(animator.flush):
         yield frame

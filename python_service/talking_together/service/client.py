@@ -89,6 +89,7 @@ class StreamStats:
     last_s: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     client_latencies_ms: list[float] = field(default_factory=list)
+    max_gap_ms: float = 0.0  # the longest wait between two frames as received
     status: pb.FinalStatus | None = None
 
     def add(self, response: pb.AnimateResponse) -> None:
@@ -96,7 +97,10 @@ class StreamStats:
         if kind == "frame":
             received_ns = time.monotonic_ns()
             now = received_ns / 1e9
-            self.first_s = self.first_s if self.first_s is not None else now
+            if self.first_s is None:
+                self.first_s = now
+            else:
+                self.max_gap_ms = max(self.max_gap_ms, 1000 * (now - self.last_s))
             self.last_s = now
             self.frames += 1
             frame = response.frame
@@ -115,6 +119,7 @@ class StreamStats:
             "fps": (self.frames - 1) / span if span > 0 else 0.0,
             "latency_p50_ms": float(np.percentile(lat, 50)),
             "latency_p95_ms": float(np.percentile(lat, 95)),
+            "max_gap_ms": self.max_gap_ms,
         }
         if self.client_latencies_ms:
             client = np.array(self.client_latencies_ms)

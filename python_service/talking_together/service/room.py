@@ -185,7 +185,7 @@ class RoomSession:
             await self._first_subscriber.wait()
             # Off the event loop, whatever the animator: subscribers' writes complete while it
             # works, so a room catching up does not starve them into stale-frame drops.
-            async for frame in frames_from_audio(self.animator, self._blocks(), off_loop=True):
+            async for frame in frames_from_audio(self.animator, self._blocks()):
                 self._broadcast(frame)
         except Exception as exc:  # a failing device must end the streams with a reason, not hang them
             log.exception("room session %s failed", self.session_id)

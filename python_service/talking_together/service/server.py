@@ -23,6 +23,7 @@ from grpc_reflection.v1alpha import reflection
 
 from calibration import load_calibration
 from talking_together.activity import make_activity
+from talking_together.activity import warm_up as warm_up_activity
 from talking_together.animators.registry import make_animator, resolve_animator_name
 from talking_together.audio.sources import FileSource, open_source
 from talking_together.layout import calibrated_layout, resolve_layout
@@ -83,12 +84,18 @@ def check_exposure(config: ServerConfig) -> None:
     )
 
 
+def host_port(host: str, port: int) -> str:
+    """gRPC's "host:port", with an IPv6 literal in brackets ("::" -> "[::]:50051")."""
+    host = host.strip("[]")
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def check_port_free(host: str, port: int) -> None:
     """Bind-probe every address `host` resolves to, so a busy port is one clear line, not gRPC's log and a RuntimeError."""
     if port == 0:
         return
     try:
-        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        infos = socket.getaddrinfo(host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise OSError(f"cannot resolve --host {host!r} ({exc.strerror}): give an address of this machine") from None
     for family, kind, proto, _, address in infos:
@@ -113,6 +120,7 @@ async def start_server(config: ServerConfig) -> Running:
 
         shared_batcher(config.checkpoint)
     calibration = load_calibration(config.calibration) if config.calibration else None  # checked at start, always
+    await asyncio.to_thread(warm_up_activity)  # every session's speaker activity uses these models
     room = None
     if config.source:
         source = open_source(config.source, realtime=True, loop=config.loop_source)
@@ -153,7 +161,7 @@ async def serve(service: TalkingTogetherService, config: ServerConfig) -> Runnin
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    address = f"{config.host}:{config.port}"
+    address = host_port(config.host, config.port)
     try:
         port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
     except RuntimeError:  # gRPC >= 1.6x raises where it used to return 0
@@ -209,7 +217,7 @@ class BackgroundServer:
 
     @property
     def address(self) -> str:
-        return f"{self.config.host}:{self.running.port}"
+        return host_port(self.config.host, self.running.port)
 
     @property
     def service(self) -> TalkingTogetherService:

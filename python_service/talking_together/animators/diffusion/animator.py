@@ -28,7 +28,6 @@ REST_MOTION = np.tile(pack_motion(np.zeros(NUM_EXPRESSIONS), np.tile([0.0, 0.0, 
 
 class DiffusionAnimator(Animator):
     name = "diffusion"
-    blocking = True
 
     def __init__(
         self,
