@@ -12,7 +12,14 @@ Per row: the real-time session's received fps and worst gap between frames, its 
 latency p95, and GetInfo's round trip (p50/p95/max, polled every 100 ms). Issue 18's bars: 25
 fps, no gap over 200 ms, GetInfo within 50 ms.
 
-    python bench/fairness.py [--seconds 20]
+Then load beyond capacity, on a server whose capacity is measured at start-up
+(service/capacity.py): real-time sessions are added one a second until one is refused, and
+each admitted session's fps, worst gap and latency are measured while all of them run, with
+how far the client-measured latency and the server's stamps differ (the two transports' share).
+Bars: every admitted session at 25 fps with no gap over 250 ms, the next refused, the two
+latencies within 50 ms.
+
+    python bench/fairness.py [--seconds 20] [--animator baseline|diffusion] [--skip-misbehaviour]
 """
 
 from __future__ import annotations
@@ -23,18 +30,21 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 import numpy as np
 import soundfile as sf
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from talking_together.contract import SAMPLE_RATE
 from talking_together.data import real_speech as rs
 from talking_together.service.client import StreamStats, animate_file_stream, audio_requests
-from talking_together.service.config import SecurityConfig, ServerConfig
+from talking_together.service.capacity import MOST_MEASURED_SESSIONS
+from talking_together.service.config import SecurityConfig, ServerConfig, ServiceLimits
 from talking_together.service.server import BackgroundServer
 from talking_together.v1 import talking_together_pb2 as pb
 from talking_together.v1 import talking_together_pb2_grpc as pb_grpc
@@ -113,22 +123,104 @@ def measure(address: str, wav: Path, other: Callable[[str, threading.Event], Non
             "info50": float(np.percentile(info, 50)), "info95": float(np.percentile(info, 95)), "infomax": float(info.max())}
 
 
+@dataclass
+class Admitted:
+    """One session of the capacity run: its stats and each frame's client-minus-server latency."""
+
+    stats: StreamStats = field(default_factory=StreamStats)
+    transport_ms: list[float] = field(default_factory=list)
+    refused: str = ""
+
+    def add(self, response: pb.AnimateResponse) -> None:
+        self.stats.add(response)
+        if response.WhichOneof("payload") == "frame" and response.frame.client_capture_time_ns:
+            self.transport_ms.append(self.stats.client_latencies_ms[-1] - self.stats.latencies_ms[-1])
+
+
+def realtime_session(address: str, wav: Path, session: Admitted, opened: threading.Event) -> None:
+    with grpc.insecure_channel(address) as channel:
+        try:
+            for response in animate_file_stream(channel, wav, realtime=True):
+                opened.set()
+                session.add(response)
+        except grpc.RpcError as exc:
+            session.refused = f"{exc.code().name}: {exc.details()}"
+        finally:
+            opened.set()
+
+
+def beyond_capacity(console: Console, dialogue_audio: np.ndarray, animator: str, tmp: Path, max_sessions: int | None) -> None:
+    """Real-time sessions added one a second until one is refused; every admitted one measured."""
+    limits = ServiceLimits(max_sessions=max_sessions, max_sessions_per_peer=MOST_MEASURED_SESSIONS)
+    config = ServerConfig(port=0, animator=animator, limits=limits)
+    with BackgroundServer(config) as server:
+        with grpc.insecure_channel(server.address) as channel:
+            limits = pb_grpc.TalkingTogetherStub(channel).GetInfo(pb.GetInfoRequest(), timeout=10).limits
+        capacity = limits.max_sessions
+        how = (f"measured at start-up (one session {limits.session_cost:.3f} s of work per s of audio, alone)"
+               if limits.max_sessions_measured else "configured (--max-sessions): the load guard decides")
+        console.print(f"\n{animator} server, capacity {capacity} sessions, {how}; full at a session load of {limits.full_load:g}")
+        seconds = capacity + 1 + 10.0  # every admitted session still runs 10 s after the last one opened
+        wav = tmp / "capacity.wav"
+        sf.write(wav, np.tile(dialogue_audio, int(np.ceil(seconds * SAMPLE_RATE / len(dialogue_audio))))[: int(seconds * SAMPLE_RATE)],
+                 SAMPLE_RATE, subtype="PCM_16")
+        sessions: list[Admitted] = []
+        threads: list[threading.Thread] = []
+        while len(sessions) <= capacity:
+            sessions.append(Admitted())
+            opened = threading.Event()
+            threads.append(threading.Thread(target=realtime_session, args=(server.address, wav, sessions[-1], opened)))
+            threads[-1].start()
+            opened.wait(10)
+            if sessions[-1].refused:
+                break
+            time.sleep(1.0)
+        for t in threads:
+            t.join()
+    table = Table(title=f"Load beyond capacity: {animator} sessions added one a second until refusal", title_justify="left")
+    for col in ("session", "fps", "worst gap ms", "client latency p95 ms", "server latency p95 ms", "client - server p50 / max ms"):
+        table.add_column(col, justify="right")
+    for i, session in enumerate(sessions, 1):
+        if session.refused:
+            table.add_row(str(i), "refused", escape(session.refused), "", "", "")
+            continue
+        s, gap = session.stats.summary(), np.array(session.transport_ms)
+        table.add_row(str(i), f"{s['fps']:.2f}", f"{s['max_gap_ms']:.0f}", f"{s['client_latency_p95_ms']:.0f}",
+                      f"{s['latency_p95_ms']:.0f}", f"{np.percentile(gap, 50):.1f} / {gap.max():.1f}")
+    console.print(table)
+    console.print("bars (issue 18): every admitted session at 25 fps, no gap over 250 ms, the next refused, "
+                  "client and server latency within 50 ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the real-time session (default 20 s)")
+    parser.add_argument("--animator", choices=("baseline", "diffusion"), default="baseline",
+                        help="the animator of the capacity run (default: %(default)s)")
+    parser.add_argument("--skip-misbehaviour", action="store_true", help="only the capacity run")
+    parser.add_argument("--max-sessions", type=int, help="configure the capacity run's max_sessions (default: measured, "
+                        "as `serve --max-sessions auto`), e.g. 64 to see the load guard refuse on its own")
     args = parser.parse_args()
     console = Console(width=160)
     a, b = rs.pairs("tune", "FM", 1, seed=0)[0]
     dialogue = rs.real_dialogue(a, b, seed=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_misbehaviour:
+            misbehaviour(console, dialogue.audio, args.seconds, Path(tmp))
+        beyond_capacity(console, dialogue.audio, args.animator, Path(tmp), args.max_sessions)
+
+
+def misbehaviour(console: Console, dialogue_audio: np.ndarray, seconds: float, tmp: Path) -> None:
+    """A real-time session and GetInfo beside each misbehaving client in turn."""
     # Bound to every loopback address (IPv4 and IPv6), so the idle streams can come from another peer
     # address ([::1]) than the real-time session (127.0.0.1): per-peer caps see two machines.
     config = ServerConfig(host="::", port=0, animator="baseline", security=SecurityConfig(insecure=True))
-    with tempfile.TemporaryDirectory() as tmp, BackgroundServer(config) as server:
+    with BackgroundServer(config) as server:
         address = f"127.0.0.1:{server.running.port}"  # the real-time session's peer; the idle streams use [::1]
-        wav, long_wav = Path(tmp) / "dialogue.wav", Path(tmp) / "long.wav"
-        audio = dialogue.audio[: int(args.seconds * SAMPLE_RATE)]
+        wav, long_wav = tmp / "dialogue.wav", tmp / "long.wav"
+        audio = dialogue_audio[: int(seconds * SAMPLE_RATE)]
         sf.write(wav, audio, SAMPLE_RATE, subtype="PCM_16")
-        sf.write(long_wav, np.tile(dialogue.audio, int(np.ceil(600 / dialogue.duration_s))), SAMPLE_RATE, subtype="PCM_16")
+        sf.write(long_wav, np.tile(dialogue_audio, int(np.ceil(600 * SAMPLE_RATE / len(dialogue_audio)))), SAMPLE_RATE, subtype="PCM_16")
         console.print(f"machine: {os.cpu_count()} CPUs; baseline animator, default limits; the real-time session: "
                       f"{len(audio) / SAMPLE_RATE:.0f} s of a real-reader dialogue (tune readers) in 40 ms chunks")
         rows = {

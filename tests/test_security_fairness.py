@@ -5,6 +5,8 @@ own pacing guarantees; a loaded machine only makes those hold more easily."""
 
 from __future__ import annotations
 
+import argparse
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -14,8 +16,10 @@ import grpc
 import numpy as np
 import pytest
 
+from talking_together.contract import SAMPLE_RATE
+from talking_together.service.capacity import MOST_MEASURED_SESSIONS, Capacity, LoadGauge, SessionLoad, usable_cores
 from talking_together.service.config import ServerConfig, ServiceLimits
-from talking_together.service.fairness import Pacer
+from talking_together.service.fairness import Admission, Pacer, Refusal
 from talking_together.service.server import BackgroundServer
 from talking_together.v1 import talking_together_pb2 as pb
 from talking_together.v1 import talking_together_pb2_grpc as pb_grpc
@@ -162,6 +166,28 @@ def test_capacity_refuses_past_max_sessions_and_getinfo_reports_it(serve) -> Non
     assert info(server.address).admitted_sessions == 0
 
 
+def test_measured_capacity_admits_what_getinfo_reports_and_refuses_the_next(serve) -> None:
+    server = serve(ServiceLimits(max_sessions=None, max_sessions_per_peer=MOST_MEASURED_SESSIONS, idle_timeout_s=30.0))  # measured
+    limits = info(server.address).limits
+    assert limits.max_sessions_measured and limits.session_cost > 0
+    load = ServiceLimits().capacity_load
+    assert limits.max_sessions == max(1, min(MOST_MEASURED_SESSIONS, math.floor(usable_cores() * load / limits.session_cost)))
+    with grpc.insecure_channel(server.address) as channel:
+        held = [HeldStream(channel) for _ in range(limits.max_sessions)]
+        for stream in held:
+            assert stream.first().WhichOneof("payload") == "header"
+        err = HeldStream(channel).refusal()
+        assert err.code() == EXHAUSTED and f"capacity of {limits.max_sessions}" in err.details()
+        assert "measured at start-up" in err.details() and "--max-sessions N" in err.details()
+        for stream in held:
+            assert stream.finish()[-1].status.code == 0
+
+
+def test_a_configured_capacity_is_reported_as_configured(serve) -> None:
+    limits = info(serve(ServiceLimits(max_sessions=3)).address).limits
+    assert (limits.max_sessions, limits.max_sessions_measured, limits.session_cost) == (3, False, 0.0)
+
+
 def test_the_room_session_counts_against_capacity(serve, dialogue_wav: Path) -> None:
     server = serve(ServiceLimits(max_sessions=2, idle_timeout_s=30.0), source=str(dialogue_wav))
     assert info(server.address).admitted_sessions == 1  # the room holds its slot
@@ -230,3 +256,63 @@ def test_chunks_under_the_floor_are_refused_but_the_last(default_server: Backgro
             list(call)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "min_chunk_samples" in err.value.details() and "10 ms" in err.value.details()
+
+
+# ---------------------------------------------------------------------- load guard
+
+
+def test_session_load_is_work_per_audio_second_over_the_window() -> None:
+    now = [0.0]
+    load = SessionLoad(window_s=2.0, clock=lambda: now[0])
+    load(4000, 0.1)  # 0.25 s of audio: too little to judge
+    assert load.load() == 0.0
+    for _ in range(3):
+        now[0] += 0.25
+        load(4000, 0.1)  # each 0.25 s of audio took 0.1 s
+    assert load.load() == pytest.approx(0.4)
+    now[0] += 2.5  # the window forgets
+    assert load.load() == 0.0
+    load(SAMPLE_RATE, 0.3)
+    load.clear()  # and so does a session that ended
+    assert load.load() == 0.0
+
+
+def test_sessions_up_to_one_per_core_do_not_stretch_each_other() -> None:
+    gauge = LoadGauge(full_load=0.5, cores=2)
+    busy = gauge.watch(SessionLoad())
+    busy(SAMPLE_RATE, 0.3)
+    assert gauge.with_one_more() == pytest.approx(0.3)  # a second session gets the second core
+    gauge.watch(SessionLoad())
+    assert gauge.with_one_more() == pytest.approx(0.45) and not gauge.full()  # a third shares: 0.3 x 3/2
+    gauge.watch(SessionLoad())
+    assert gauge.with_one_more() == pytest.approx(0.4) and not gauge.full()
+    busy(SAMPLE_RATE, 0.5)  # 0.4 s per s now: 0.53 with a fourth
+    assert gauge.full()
+
+
+def test_admission_refuses_while_the_busiest_session_is_at_full_load() -> None:
+    limits = ServiceLimits(max_sessions=64, full_load=0.5)
+    admission = Admission(Capacity(64), limits)
+    admission.gauge = LoadGauge(limits.full_load, cores=1)  # on one core, every session stretches the others
+    slot = admission.admit("ipv4:10.0.0.1:1")
+    slot.load(SAMPLE_RATE, 0.2)  # one second of audio took 0.2 s: 0.4 with a second session beside it
+    second = admission.admit("ipv4:10.0.0.2:1")  # so it is admitted; a third would stretch 0.2 to 0.3
+    slot.load(SAMPLE_RATE, 0.4)  # now 0.3 s per s on average: 0.45 with a third
+    admission.admit("ipv4:10.0.0.3:1")
+    slot.load(SAMPLE_RATE, 0.6)  # 0.4 s per s: 0.53 with a fourth, past full_load
+    with pytest.raises(Refusal) as err:
+        admission.admit("ipv4:10.0.0.4:1")
+    assert err.value.code == EXHAUSTED and "0.40 s of work per s of audio, about 0.53 with one more" in str(err.value)
+    assert "full_load 0.5" in str(err.value)
+    second.release()
+    slot.release()  # the busy session left: room again
+    admission.admit("ipv4:10.0.0.4:1")
+
+
+def test_serve_max_sessions_takes_a_count_or_auto() -> None:
+    from talking_together.service.cli import session_count
+
+    assert (session_count("3"), session_count("auto")) == (3, None)
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(argparse.ArgumentTypeError, match="'auto'"):
+            session_count(bad)

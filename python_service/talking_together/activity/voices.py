@@ -33,12 +33,13 @@ def _encoder() -> torch.nn.Module:
 
 def embed(audio: np.ndarray) -> np.ndarray:
     """(n,) float32 mono 16 kHz speech, 0.3-2 s -> (256,) unit embedding."""
+    encoder = _encoder()  # first: it imports resemblyzer with webrtcvad's warning silenced
     from resemblyzer.audio import normalize_volume, wav_to_mel_spectrogram
 
     wav = normalize_volume(np.asarray(audio, np.float32), -30, increase_only=True)  # as the encoder was trained
     mel = torch.from_numpy(wav_to_mel_spectrogram(wav)[None])  # (1, frames, 40)
     with torch.inference_mode():
-        return _encoder()(mel)[0].numpy()
+        return encoder(mel)[0].numpy()
 
 
 def warm_up() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
 
 import numpy as np
 
@@ -94,15 +95,23 @@ class Animator(ABC):
         """
 
 
-async def frames_from_audio(animator: Animator, blocks: AsyncIterable[AudioBlock]) -> AsyncIterator[AnimationFrame]:
+WorkMeter = Callable[[int, float], None]  # (samples pushed, wall seconds the push took, the wait for a worker included)
+
+
+async def frames_from_audio(animator: Animator, blocks: AsyncIterable[AudioBlock], meter: WorkMeter | None = None) -> AsyncIterator[AnimationFrame]:
     """The one audio-to-frames loop (Animate sessions and the room session both consume it): each
     block pushed, its frames yielded, then the frames held back when the audio ends.
 
     Push and flush run in a worker thread, for every animator: speaker activity alone costs about
-    a quarter of a CPU-second per second of audio, so one large chunk on the event loop would stall
-    every other session and subscriber for as long."""
+    a tenth of a CPU-second per second of audio, so one large chunk on the event loop would stall
+    every other session and subscriber for as long. `meter` hears what each push cost, which is
+    how the server sees that it is full (service/capacity.py)."""
     async for block in blocks:
-        for frame in await asyncio.to_thread(animator.push, block):
+        start = time.perf_counter()
+        frames = await asyncio.to_thread(animator.push, block)
+        if meter:
+            meter(block.num_samples, time.perf_counter() - start)
+        for frame in frames:
             yield frame
     for frame in await asyncio.to_thread(animator.flush):
         yield frame

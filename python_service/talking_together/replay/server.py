@@ -23,6 +23,7 @@ from talking_together.contract import FPS
 from talking_together.replay.recording import Recording, RecordingError
 from talking_together.service.config import ServerConfig
 from talking_together.service.server import Running, Starter, serve
+from talking_together.service.capacity import Capacity, SessionLoad
 from talking_together.service.servicer import TalkingTogetherService, Undecodable
 from talking_together.v1 import talking_together_pb2 as pb
 
@@ -86,11 +87,14 @@ class ReplayService(TalkingTogetherService):
     """TalkingTogetherService with Animate and Subscribe answered by a Playback."""
 
     def __init__(self, playback: Playback, loop: bool, config: ServerConfig) -> None:
-        super().__init__(config)
+        # No animator runs, so nothing to measure: a replay session costs a playback, like a subscriber.
+        limits = config.limits
+        super().__init__(config, capacity=Capacity(limits.max_sessions or limits.max_subscribers))
         self.playback, self.loop = playback, loop
         self.viewers = 0
 
-    async def _animate(self, session_id: str, requests: AsyncIterator[object], context: grpc.aio.ServicerContext) -> AsyncIterator[Serialized]:
+    async def _animate(self, session_id: str, requests: AsyncIterator[object], context: grpc.aio.ServicerContext,
+                       load: SessionLoad) -> AsyncIterator[Serialized]:
         log.info("Animate %s from %s: answering from the recording, ignoring the client's audio", session_id, context.peer())
         drain = asyncio.create_task(_discard(requests))
         try:

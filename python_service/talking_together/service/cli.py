@@ -8,10 +8,27 @@ import contextlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from talking_together.animators.registry import ANIMATOR_NAMES
 
+if TYPE_CHECKING:
+    import grpc
+
 log = logging.getLogger(__name__)
+
+
+def session_count(text: str) -> int | None:
+    """argparse type of --max-sessions: a whole number above zero, or "auto" (None: measured)."""
+    if text == "auto":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1 or 'auto', got {text!r}")
+    return value
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -42,8 +59,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s; 0.0.0.0 for a headset on the LAN)")
     serve.add_argument("--port", type=int, default=50051, help="port (default: %(default)s)")
     serve.add_argument("--seed", type=int, default=0, help="animator seed (default: %(default)s)")
-    serve.add_argument("--max-sessions", type=int, default=ServiceLimits.max_sessions,
-                       help="capacity: concurrent Animate sessions plus the room session; past it RESOURCE_EXHAUSTED (default: %(default)s)")
+    serve.add_argument("--max-sessions", type=session_count, metavar="N|auto", default=ServiceLimits.max_sessions,
+                       help="capacity: concurrent Animate sessions plus the room session; past it RESOURCE_EXHAUSTED. "
+                       "'auto' measures what one session costs here at start-up; either way no session is admitted "
+                       "while the running ones leave no room (GetInfo reports both; default: %(default)s)")
     sec = serve.add_argument_group("security", "TLS and tokens (docs/security.md); required on any address but loopback")
     sec.add_argument("--tls-cert", metavar="FILE", help="server certificate, PEM (`talking-together certs` writes server.pem)")
     sec.add_argument("--tls-key", metavar="FILE", help="the certificate's private key, PEM (server.key)")
@@ -59,7 +78,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "server's room session. Prints frame rate and latency (p50, p95): for Animate, capture to receipt on "
         "this client's clock (queueing included), and the server's capture-to-emit.",
     )
-    client.add_argument("--server", default="127.0.0.1:50051", help="address (default: %(default)s)")
+    add_connection_args(client)
     client.add_argument("--audio", help="WAV/FLAC/OGG to animate (omit to Subscribe)")
     client.add_argument("--layout", dest="layout_prompt", help="layout prompt for Animate")
     client.add_argument("--animator", default="", help="animator for Animate (default: the server's)")
@@ -67,13 +86,29 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     client.add_argument("--out", help="write every response to this JSONL file")
     client.add_argument("--max-frames", type=int, default=0, help="stop after this many frames (0: until the stream ends)")
     client.add_argument("--name", default="python-client", help="client_name sent with Subscribe, for the server's logs")
-    csec = client.add_argument_group("security", "TLS and tokens (docs/security.md)")
+    client.set_defaults(func=run_client)
+
+
+def add_connection_args(parser: argparse.ArgumentParser) -> None:
+    """--server and the client's TLS and token flags, shared by every command that dials a server (client, view)."""
+    parser.add_argument("--server", default="127.0.0.1:50051", help="address (default: %(default)s)")
+    csec = parser.add_argument_group("security", "TLS and tokens (docs/security.md)")
     csec.add_argument("--tls-ca", metavar="FILE", help="connect with TLS, trusting this CA (ca.pem from `talking-together certs`)")
     csec.add_argument("--tls-cert", metavar="FILE", help="mutual TLS: this client's certificate, PEM")
     csec.add_argument("--tls-key", metavar="FILE", help="mutual TLS: its private key, PEM")
     csec.add_argument("--tls-server-name", metavar="NAME", help="check the server certificate against NAME instead of the --server host")
     csec.add_argument("--token", metavar="SECRET", help="send 'authorization: Bearer SECRET' (or set TALKING_TOGETHER_TOKEN)")
-    client.set_defaults(func=run_client)
+
+
+def open_client_channel(args: argparse.Namespace) -> grpc.Channel:
+    """The channel `add_connection_args`' flags ask for; TLSConfigError (one line) for flags that do not fit or unusable files."""
+    from talking_together.service.tls import ClientTLS, TLSConfigError, open_channel
+
+    if (args.tls_cert or args.tls_key or args.tls_server_name) and not args.tls_ca:
+        raise TLSConfigError("--tls-cert, --tls-key and --tls-server-name need --tls-ca CA.pem (TLS first)")
+    tls = ClientTLS(args.tls_ca, args.tls_cert, args.tls_key, args.tls_server_name) if args.tls_ca else None
+    token = args.token or os.environ.get("TALKING_TOGETHER_TOKEN") or None
+    return open_channel(args.server, tls, token)
 
 
 def one_line(exc: BaseException) -> str:
@@ -134,16 +169,11 @@ def run_client(args: argparse.Namespace) -> int:
 
     from talking_together.service.client import StreamStats, animate_file_stream, subscribe, write_jsonl
 
-    from talking_together.service.tls import ClientTLS, TLSConfigError, open_channel
+    from talking_together.service.tls import TLSConfigError
 
     stats = StreamStats()
-    if (args.tls_cert or args.tls_key or args.tls_server_name) and not args.tls_ca:
-        print("error: --tls-cert, --tls-key and --tls-server-name need --tls-ca CA.pem (TLS first)", file=sys.stderr)
-        return 2
-    tls = ClientTLS(args.tls_ca, args.tls_cert, args.tls_key, args.tls_server_name) if args.tls_ca else None
-    token = args.token or os.environ.get("TALKING_TOGETHER_TOKEN") or None
     try:
-        channel = open_channel(args.server, tls, token)
+        channel = open_client_channel(args)
     except TLSConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -21,9 +21,15 @@ class ClientStringLimits:
 @dataclass(frozen=True)
 class ServiceLimits:
     # Capacity: concurrent sessions that run an animator, Animate streams plus the room session
-    # (when the server has one). About 8 baseline or 4 diffusion sessions keep 25 fps on a laptop
-    # CPU; past this, RESOURCE_EXHAUSTED instead of every session degrading (service/fairness.py).
-    max_sessions: int = 8
+    # (when the server has one); past it RESOURCE_EXHAUSTED instead of every session degrading
+    # (service/fairness.py). None (`serve --max-sessions auto`): measured at start-up, so that
+    # admitted sessions may use `capacity_load` of every core (service/capacity.py). Either way
+    # the load guard below refuses sooner when the running sessions leave no room.
+    max_sessions: int | None = 8
+    capacity_load: float = 0.6  # the share of each core the measured capacity gives sessions; the rest: loop, gRPC, decoding
+    # Whatever the count, no session is admitted while the busiest running one would need this many
+    # seconds of work (a worker's wait included) per second of audio with one more beside it.
+    full_load: float = 0.5
     max_sessions_per_peer: int = 4  # concurrent Animate streams from one peer address
     max_subscribers: int = 64  # concurrent Subscribe streams (they share the room's animator)
     max_chunk_bytes: int = 256 * 1024  # one AudioChunk

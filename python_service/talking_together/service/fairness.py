@@ -5,8 +5,9 @@ flooding audio as fast as it could starved a real-time neighbour, 2-byte chunks 
 seconds per audio second, and every session was admitted until all of them degraded together.
 So:
 
-- `Admission` gives out session slots against the configured capacity (`max_sessions`, the
-  room's session included) and a per-peer cap (`max_sessions_per_peer`);
+- `Admission` gives out session slots against the capacity (service/capacity.py: measured at
+  start-up or `max_sessions`; the room's session included), while the running sessions' load
+  leaves room (`full_load`), and under a per-peer cap (`max_sessions_per_peer`);
 - `Pacer` holds a stream's reading to `max_audio_speed` times real time (with `audio_burst_s`
   of audio allowed ahead), so a flooding client is slowed by gRPC flow control, not refused;
 - `ChunkFloor` refuses chunks under `min_chunk_samples` (except the last), bounding the cost of
@@ -29,6 +30,7 @@ import grpc
 from talking_together.audio.decode import DeclaredFormat
 from talking_together.contract import SAMPLE_RATE
 from talking_together.service.auth import peer_address
+from talking_together.service.capacity import Capacity, LoadGauge, SessionLoad
 from talking_together.service.config import ServiceLimits
 
 log = logging.getLogger(__name__)
@@ -43,43 +45,55 @@ class Refusal(Exception):
 
 
 class Slot:
-    """One admitted Animate session; `release` (idempotent) gives the slot back."""
+    """One admitted Animate session; `load` meters its work, `release` (idempotent) gives the slot back."""
 
     def __init__(self, admission: Admission, peer: str) -> None:
         self._admission = admission
         self.peer = peer
+        self.load = admission.gauge.watch(SessionLoad())
         self._released = False
 
     def release(self) -> None:
         if not self._released:
             self._released = True
+            self._admission.gauge.forget(self.load)
             self._admission._release(self.peer)
 
 
 class Admission:
-    """Session slots: at most `max_sessions` in all (the room session holds one while the server
-    has a room) and at most `max_sessions_per_peer` Animate sessions from one peer address
+    """Session slots: at most `capacity.sessions` in all (the room session holds one while the
+    server has a room) and at most `max_sessions_per_peer` Animate sessions from one peer address
     (not per connection, so many channels from one host share the cap)."""
 
-    def __init__(self, limits: ServiceLimits, room_sessions: int = 0) -> None:
+    def __init__(self, capacity: Capacity, limits: ServiceLimits, room_sessions: int = 0) -> None:
+        self.capacity = capacity
         self.limits = limits
+        self.gauge = LoadGauge(limits.full_load)  # what the running sessions cost now
         self.room_sessions = room_sessions
         self.animate = 0  # active Animate sessions
         self._per_peer: dict[str, int] = {}  # only peers with a session: the table cannot outgrow max_sessions
 
     @property
     def admitted(self) -> int:
-        """Sessions counted against `max_sessions` (what GetInfo reports as admitted_sessions)."""
+        """Sessions counted against the capacity (what GetInfo reports as admitted_sessions)."""
         return self.animate + self.room_sessions
 
     def admit(self, peer: str) -> Slot:
         """A slot for a session from `peer` (context.peer()), or a RESOURCE_EXHAUSTED `Refusal`."""
         limits = self.limits
-        if self.admitted >= limits.max_sessions:
+        if self.admitted >= self.capacity.sessions:
             room = f", {self.room_sessions} of them the room session" if self.room_sessions else ""
             raise Refusal(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"server is at its capacity of {limits.max_sessions} concurrent sessions{room} (max_sessions): retry later",
+                f"server is at its capacity of {self.capacity.sessions} concurrent sessions{room} "
+                f"(max_sessions, {self.capacity.describe()}): retry later",
+            )
+        if self.gauge.full():
+            raise Refusal(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"server is full at {self.admitted} sessions: its busiest session needs {self.gauge.busiest():.2f} s of work "
+                f"per s of audio, about {self.gauge.with_one_more():.2f} with one more (full_load {self.limits.full_load:g}), "
+                "so another would slow them all: retry later",
             )
         address = peer_address(peer)
         if self._per_peer.get(address, 0) >= limits.max_sessions_per_peer:

@@ -20,6 +20,7 @@ from typing import Protocol
 import grpc
 
 from talking_together.animators.base import Animator, frames_from_audio
+from talking_together.service.capacity import SessionLoad
 from talking_together.audio.blocks import AudioBlock
 from talking_together.audio.sources import AudioSource
 from talking_together.contract import FPS, SAMPLE_RATE, AnimationFrame
@@ -132,6 +133,7 @@ class RoomSession:
         self.final: pb.AnimateResponse | None = None  # set once the source has ended
         self.frames_emitted = 0
         self.audio_seconds = 0.0
+        self.load = SessionLoad()  # the room's work, which admission weighs with the Animate sessions'
 
     def header(self) -> pb.AnimateResponse:
         return server_header(self.session_id, self.layout, self.animator.name, calibration_id=self.calibration_id)
@@ -185,13 +187,14 @@ class RoomSession:
             await self._first_subscriber.wait()
             # Off the event loop, whatever the animator: subscribers' writes complete while it
             # works, so a room catching up does not starve them into stale-frame drops.
-            async for frame in frames_from_audio(self.animator, self._blocks()):
+            async for frame in frames_from_audio(self.animator, self._blocks(), self.load):
                 self._broadcast(frame)
         except Exception as exc:  # a failing device must end the streams with a reason, not hang them
             log.exception("room session %s failed", self.session_id)
             status = pb.FinalStatus(code=grpc.StatusCode.UNAVAILABLE.value[0], message=f"room source failed: {exc}")
         finally:
             self.running = False
+            self.load.clear()
             status.frame_count = self.frames_emitted
             status.audio_seconds = self.audio_seconds
             self.final = pb.AnimateResponse(status=status)

@@ -30,6 +30,7 @@ from talking_together.layout import calibrated_layout, resolve_layout
 from talking_together.replay.recorder import record_room
 from talking_together.replay.recording import RecordingWriter
 from talking_together.service.auth import AuthInterceptor, TokenStore
+from talking_together.service.capacity import resolve_capacity
 from talking_together.service.config import ServerConfig
 from talking_together.service.room import RoomSession
 from talking_together.service.tls import server_credentials
@@ -114,6 +115,7 @@ def check_port_free(host: str, port: int) -> None:
 async def start_server(config: ServerConfig) -> Running:
     """Build, bind and start; the room session (if any) starts capturing at once."""
     check_exposure(config)
+    check_port_free(config.host, config.port)  # now, not after seconds of loading and measuring
     config = replace(config, animator=resolve_animator_name(config.animator, config.checkpoint))
     if config.animator == "diffusion":  # an explicit --animator diffusion loads now, so a bad checkpoint stops the start
         from talking_together.animators.diffusion import shared_batcher
@@ -121,6 +123,8 @@ async def start_server(config: ServerConfig) -> Running:
         shared_batcher(config.checkpoint)
     calibration = load_calibration(config.calibration) if config.calibration else None  # checked at start, always
     await asyncio.to_thread(warm_up_activity)  # every session's speaker activity uses these models
+    limits = config.limits
+    capacity = await asyncio.to_thread(resolve_capacity, limits.max_sessions, config.animator, config.checkpoint, limits.capacity_load)
     room = None
     if config.source:
         source = open_source(config.source, realtime=True, loop=config.loop_source)
@@ -139,11 +143,12 @@ async def start_server(config: ServerConfig) -> Running:
     elif config.record:
         raise ValueError("--record records the room session: add --source mic|FILE")
 
-    running = await serve(TalkingTogetherService(config, room, calibration), config)
+    running = await serve(TalkingTogetherService(config, room, calibration, capacity), config)
     if room:
         running.recorder = record_room(config.record, room, config) if config.record else None
         running.room_task = asyncio.create_task(room.run(), name="room-session")
-    log.info("serving %s on %s:%d (animator %s%s)", SERVICE_NAME, config.host, running.port, config.animator, f", room source {config.source}" if room else "")
+    log.info("serving %s on %s:%d (animator %s%s, capacity %d sessions)", SERVICE_NAME, config.host, running.port,
+             config.animator, f", room source {config.source}" if room else "", capacity.sessions)
     return running
 
 

@@ -33,6 +33,7 @@ from talking_together.model.checkpoint import DEFAULT_CHECKPOINT, CheckpointErro
 from talking_together.service.auth import principal_suffix
 from talking_together.service.config import ServerConfig
 from talking_together.service.convert import declared_format_from_proto, emitted, layout_from_proto, server_header
+from talking_together.service.capacity import Capacity, SessionLoad, resolve_capacity
 from talking_together.service.fairness import Admission, ChunkFloor, Refusal, audio_bytes_per_second, pacer_for
 from talking_together.service.hygiene import ClientStringError, check_length, client_text
 from talking_together.service.room import RoomSession
@@ -60,13 +61,19 @@ def safe_deserializer(message_type: type) -> callable:
 
 
 class TalkingTogetherService:
-    def __init__(self, config: ServerConfig, room: RoomSession | None = None, calibration: Calibration | None = None) -> None:
-        """`calibration` (serve --calibration) gives every session the room's seats and voices."""
+    def __init__(self, config: ServerConfig, room: RoomSession | None = None, calibration: Calibration | None = None,
+                 capacity: Capacity | None = None) -> None:
+        """`calibration` (serve --calibration) gives every session the room's seats and voices;
+        `capacity` (service/capacity.py) is resolved here from the config when not given."""
         self.config = config
         self.limits = config.limits
         self.room = room
         self.calibration = calibration
-        self.admission = Admission(self.limits, room_sessions=1 if room else 0)
+        limits = self.limits
+        capacity = capacity or resolve_capacity(limits.max_sessions, config.animator, config.checkpoint, limits.capacity_load)
+        self.admission = Admission(capacity, limits, room_sessions=1 if room else 0)
+        if room:
+            self.admission.gauge.watch(room.load)
 
     @property
     def active_sessions(self) -> int:
@@ -82,12 +89,13 @@ class TalkingTogetherService:
             await context.abort(exc.code, str(exc))
         session_id = f"anim-{uuid.uuid4().hex[:8]}"
         try:
-            async for response in self._animate(session_id, requests, context):
+            async for response in self._animate(session_id, requests, context, slot.load):
                 yield response
         finally:
             slot.release()
 
-    async def _animate(self, session_id: str, requests: AsyncIterator[object], context: grpc.aio.ServicerContext) -> AsyncIterator[pb.AnimateResponse]:
+    async def _animate(self, session_id: str, requests: AsyncIterator[object], context: grpc.aio.ServicerContext,
+                       load: SessionLoad) -> AsyncIterator[pb.AnimateResponse]:
         invalid = grpc.StatusCode.INVALID_ARGUMENT
         try:
             first = await asyncio.wait_for(anext(requests), self.limits.header_timeout_s)
@@ -106,10 +114,11 @@ class TalkingTogetherService:
             layout = calibrated_layout(self.calibration, layout_from_proto(header.layout, self.limits.strings))
             channels = header.audio_format.channel_count
             animator_name = self._served_animator(header.options.animator)
-            animator = make_animator(
-                animator_name, layout, channels, make_activity(self.calibration, channels),
-                seed=header.options.seed or self.config.seed, checkpoint=self.config.checkpoint,
-            )
+            seed = header.options.seed or self.config.seed
+            # Built off the loop, speaker activity included: a new session never stalls the admitted ones.
+            animator = await asyncio.to_thread(
+                lambda: make_animator(animator_name, layout, channels, make_activity(self.calibration, channels),
+                                      seed=seed, checkpoint=self.config.checkpoint))
         except (AudioFormatError, LayoutError, UnknownAnimatorError, ValueError) as exc:
             await context.abort(invalid, str(exc))
         except CheckpointError as exc:
@@ -173,7 +182,7 @@ class TalkingTogetherService:
 
         try:
             yield server_header(session_id, layout, animator.name, header.audio_format, calibration_id=self.calibration.id if self.calibration else "")
-            async for frame in frames_from_audio(animator, blocks()):
+            async for frame in frames_from_audio(animator, blocks(), load):
                 frame_count += 1
                 yield client_times.stamp(emitted([frame])[0])
         finally:
@@ -233,7 +242,7 @@ class TalkingTogetherService:
     # ------------------------------------------------------------------ GetInfo
 
     async def GetInfo(self, request: object, context: grpc.aio.ServicerContext) -> pb.ServiceInfo:
-        limits = self.limits
+        limits, capacity = self.limits, self.admission.capacity
         return pb.ServiceInfo(
             version=__version__,
             schema_version=SCHEMA_VERSION,
@@ -243,7 +252,7 @@ class TalkingTogetherService:
             expression_names=list(ARKIT_BLENDSHAPES),
             joint_names=list(JOINT_NAMES),
             limits=pb.Limits(
-                max_sessions=limits.max_sessions,
+                max_sessions=capacity.sessions,
                 max_chunk_bytes=limits.max_chunk_bytes,
                 max_stream_seconds=limits.max_stream_seconds,
                 max_sample_rate_hz=limits.audio_format.max_sample_rate_hz,
@@ -253,11 +262,15 @@ class TalkingTogetherService:
                 max_audio_speed=limits.max_audio_speed,
                 idle_timeout_s=limits.idle_timeout_s,
                 min_chunk_samples=limits.min_chunk_samples,
+                max_sessions_measured=capacity.measured,
+                session_cost=capacity.session_cost or 0.0,
+                full_load=limits.full_load,
             ),
             room_session_active=bool(self.room and self.room.running),
             active_sessions=self.active_sessions,
             active_subscribers=len(self.room.subscribers) if self.room else 0,
             admitted_sessions=self.admission.admitted,
+            busiest_session_load=self.admission.gauge.busiest(),
         )
 
     def handler(self) -> grpc.GenericRpcHandler:

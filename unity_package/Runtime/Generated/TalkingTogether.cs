@@ -73,29 +73,31 @@ namespace TalkingTogether.V1 {
             "GAIgASgLMhoudGFsa2luZ190b2dldGhlci52MS5GcmFtZUgAEjIKBnN0YXR1",
             "cxgDIAEoCzIgLnRhbGtpbmdfdG9nZXRoZXIudjEuRmluYWxTdGF0dXNIAEIJ",
             "CgdwYXlsb2FkIicKEFN1YnNjcmliZVJlcXVlc3QSEwoLY2xpZW50X25hbWUY",
-            "ASABKAkiEAoOR2V0SW5mb1JlcXVlc3QiiQIKBkxpbWl0cxIUCgxtYXhfc2Vz",
+            "ASABKAkiEAoOR2V0SW5mb1JlcXVlc3Qi0QIKBkxpbWl0cxIUCgxtYXhfc2Vz",
             "c2lvbnMYASABKA0SFwoPbWF4X2NodW5rX2J5dGVzGAIgASgNEhoKEm1heF9z",
             "dHJlYW1fc2Vjb25kcxgDIAEoARIaChJtYXhfc2FtcGxlX3JhdGVfaHoYBCAB",
             "KA0SFAoMbWF4X2NoYW5uZWxzGAUgASgNEhcKD21heF9zdWJzY3JpYmVycxgG",
             "IAEoDRIdChVtYXhfc2Vzc2lvbnNfcGVyX3BlZXIYByABKA0SFwoPbWF4X2F1",
             "ZGlvX3NwZWVkGAggASgBEhYKDmlkbGVfdGltZW91dF9zGAkgASgBEhkKEW1p",
-            "bl9jaHVua19zYW1wbGVzGAogASgNIq0CCgtTZXJ2aWNlSW5mbxIPCgd2ZXJz",
-            "aW9uGAEgASgJEhYKDnNjaGVtYV92ZXJzaW9uGAIgASgJEhAKCGFuaW1hdG9y",
-            "GAMgASgJEg0KBW1vZGVsGAQgASgJEgsKA2ZwcxgFIAEoDRIYChBleHByZXNz",
-            "aW9uX25hbWVzGAYgAygJEhMKC2pvaW50X25hbWVzGAcgAygJEisKBmxpbWl0",
-            "cxgIIAEoCzIbLnRhbGtpbmdfdG9nZXRoZXIudjEuTGltaXRzEhsKE3Jvb21f",
-            "c2Vzc2lvbl9hY3RpdmUYCSABKAgSFwoPYWN0aXZlX3Nlc3Npb25zGAogASgN",
-            "EhoKEmFjdGl2ZV9zdWJzY3JpYmVycxgLIAEoDRIZChFhZG1pdHRlZF9zZXNz",
-            "aW9ucxgMIAEoDSplCg1BdWRpb0VuY29kaW5nEh4KGkFVRElPX0VOQ09ESU5H",
-            "X1VOU1BFQ0lGSUVEEAASGAoUQVVESU9fRU5DT0RJTkdfUENNMTYQARIaChZB",
-            "VURJT19FTkNPRElOR19GTE9BVDMyEAIymQIKD1RhbGtpbmdUb2dldGhlchJY",
-            "CgdBbmltYXRlEiMudGFsa2luZ190b2dldGhlci52MS5BbmltYXRlUmVxdWVz",
-            "dBokLnRhbGtpbmdfdG9nZXRoZXIudjEuQW5pbWF0ZVJlc3BvbnNlKAEwARJa",
-            "CglTdWJzY3JpYmUSJS50YWxraW5nX3RvZ2V0aGVyLnYxLlN1YnNjcmliZVJl",
-            "cXVlc3QaJC50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1hdGVSZXNwb25zZTAB",
-            "ElAKB0dldEluZm8SIy50YWxraW5nX3RvZ2V0aGVyLnYxLkdldEluZm9SZXF1",
-            "ZXN0GiAudGFsa2luZ190b2dldGhlci52MS5TZXJ2aWNlSW5mb0IVqgISVGFs",
-            "a2luZ1RvZ2V0aGVyLlYxYgZwcm90bzM="));
+            "bl9jaHVua19zYW1wbGVzGAogASgNEh0KFW1heF9zZXNzaW9uc19tZWFzdXJl",
+            "ZBgLIAEoCBIUCgxzZXNzaW9uX2Nvc3QYDCABKAESEQoJZnVsbF9sb2FkGA0g",
+            "ASgBIssCCgtTZXJ2aWNlSW5mbxIPCgd2ZXJzaW9uGAEgASgJEhYKDnNjaGVt",
+            "YV92ZXJzaW9uGAIgASgJEhAKCGFuaW1hdG9yGAMgASgJEg0KBW1vZGVsGAQg",
+            "ASgJEgsKA2ZwcxgFIAEoDRIYChBleHByZXNzaW9uX25hbWVzGAYgAygJEhMK",
+            "C2pvaW50X25hbWVzGAcgAygJEisKBmxpbWl0cxgIIAEoCzIbLnRhbGtpbmdf",
+            "dG9nZXRoZXIudjEuTGltaXRzEhsKE3Jvb21fc2Vzc2lvbl9hY3RpdmUYCSAB",
+            "KAgSFwoPYWN0aXZlX3Nlc3Npb25zGAogASgNEhoKEmFjdGl2ZV9zdWJzY3Jp",
+            "YmVycxgLIAEoDRIZChFhZG1pdHRlZF9zZXNzaW9ucxgMIAEoDRIcChRidXNp",
+            "ZXN0X3Nlc3Npb25fbG9hZBgNIAEoASplCg1BdWRpb0VuY29kaW5nEh4KGkFV",
+            "RElPX0VOQ09ESU5HX1VOU1BFQ0lGSUVEEAASGAoUQVVESU9fRU5DT0RJTkdf",
+            "UENNMTYQARIaChZBVURJT19FTkNPRElOR19GTE9BVDMyEAIymQIKD1RhbGtp",
+            "bmdUb2dldGhlchJYCgdBbmltYXRlEiMudGFsa2luZ190b2dldGhlci52MS5B",
+            "bmltYXRlUmVxdWVzdBokLnRhbGtpbmdfdG9nZXRoZXIudjEuQW5pbWF0ZVJl",
+            "c3BvbnNlKAEwARJaCglTdWJzY3JpYmUSJS50YWxraW5nX3RvZ2V0aGVyLnYx",
+            "LlN1YnNjcmliZVJlcXVlc3QaJC50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1h",
+            "dGVSZXNwb25zZTABElAKB0dldEluZm8SIy50YWxraW5nX3RvZ2V0aGVyLnYx",
+            "LkdldEluZm9SZXF1ZXN0GiAudGFsa2luZ190b2dldGhlci52MS5TZXJ2aWNl",
+            "SW5mb0IVqgISVGFsa2luZ1RvZ2V0aGVyLlYxYgZwcm90bzM="));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { },
           new pbr::GeneratedClrTypeInfo(new[] {typeof(global::TalkingTogether.V1.AudioEncoding), }, null, new pbr::GeneratedClrTypeInfo[] {
@@ -118,8 +120,8 @@ namespace TalkingTogether.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AnimateResponse), global::TalkingTogether.V1.AnimateResponse.Parser, new[]{ "Header", "Frame", "Status" }, new[]{ "Payload" }, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.SubscribeRequest), global::TalkingTogether.V1.SubscribeRequest.Parser, new[]{ "ClientName" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.GetInfoRequest), global::TalkingTogether.V1.GetInfoRequest.Parser, null, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Limits), global::TalkingTogether.V1.Limits.Parser, new[]{ "MaxSessions", "MaxChunkBytes", "MaxStreamSeconds", "MaxSampleRateHz", "MaxChannels", "MaxSubscribers", "MaxSessionsPerPeer", "MaxAudioSpeed", "IdleTimeoutS", "MinChunkSamples" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ServiceInfo), global::TalkingTogether.V1.ServiceInfo.Parser, new[]{ "Version", "SchemaVersion", "Animator", "Model", "Fps", "ExpressionNames", "JointNames", "Limits", "RoomSessionActive", "ActiveSessions", "ActiveSubscribers", "AdmittedSessions" }, null, null, null, null)
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Limits), global::TalkingTogether.V1.Limits.Parser, new[]{ "MaxSessions", "MaxChunkBytes", "MaxStreamSeconds", "MaxSampleRateHz", "MaxChannels", "MaxSubscribers", "MaxSessionsPerPeer", "MaxAudioSpeed", "IdleTimeoutS", "MinChunkSamples", "MaxSessionsMeasured", "SessionCost", "FullLoad" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ServiceInfo), global::TalkingTogether.V1.ServiceInfo.Parser, new[]{ "Version", "SchemaVersion", "Animator", "Model", "Fps", "ExpressionNames", "JointNames", "Limits", "RoomSessionActive", "ActiveSessions", "ActiveSubscribers", "AdmittedSessions", "BusiestSessionLoad" }, null, null, null, null)
           }));
     }
     #endregion
@@ -5656,6 +5658,9 @@ namespace TalkingTogether.V1 {
       maxAudioSpeed_ = other.maxAudioSpeed_;
       idleTimeoutS_ = other.idleTimeoutS_;
       minChunkSamples_ = other.minChunkSamples_;
+      maxSessionsMeasured_ = other.maxSessionsMeasured_;
+      sessionCost_ = other.sessionCost_;
+      fullLoad_ = other.fullLoad_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -5668,6 +5673,10 @@ namespace TalkingTogether.V1 {
     /// <summary>Field number for the "max_sessions" field.</summary>
     public const int MaxSessionsFieldNumber = 1;
     private uint maxSessions_;
+    /// <summary>
+    /// Capacity: concurrent sessions admitted (Animate sessions plus the room session); past it
+    /// RESOURCE_EXHAUSTED. Measured at start-up unless configured (serve --max-sessions).
+    /// </summary>
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public uint MaxSessions {
@@ -5797,6 +5806,52 @@ namespace TalkingTogether.V1 {
       }
     }
 
+    /// <summary>Field number for the "max_sessions_measured" field.</summary>
+    public const int MaxSessionsMeasuredFieldNumber = 11;
+    private bool maxSessionsMeasured_;
+    /// <summary>
+    /// True when max_sessions was measured at start-up rather than configured.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool MaxSessionsMeasured {
+      get { return maxSessionsMeasured_; }
+      set {
+        maxSessionsMeasured_ = value;
+      }
+    }
+
+    /// <summary>Field number for the "session_cost" field.</summary>
+    public const int SessionCostFieldNumber = 12;
+    private double sessionCost_;
+    /// <summary>
+    /// The measurement: wall seconds of one session's work per second of audio, run alone (0 when configured).
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public double SessionCost {
+      get { return sessionCost_; }
+      set {
+        sessionCost_ = value;
+      }
+    }
+
+    /// <summary>Field number for the "full_load" field.</summary>
+    public const int FullLoadFieldNumber = 13;
+    private double fullLoad_;
+    /// <summary>
+    /// Whatever max_sessions says, no session is admitted while the busiest running one needs this many
+    /// wall seconds of work per second of audio (see ServiceInfo.busiest_session_load).
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public double FullLoad {
+      get { return fullLoad_; }
+      set {
+        fullLoad_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -5822,6 +5877,9 @@ namespace TalkingTogether.V1 {
       if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(MaxAudioSpeed, other.MaxAudioSpeed)) return false;
       if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(IdleTimeoutS, other.IdleTimeoutS)) return false;
       if (MinChunkSamples != other.MinChunkSamples) return false;
+      if (MaxSessionsMeasured != other.MaxSessionsMeasured) return false;
+      if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(SessionCost, other.SessionCost)) return false;
+      if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(FullLoad, other.FullLoad)) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -5839,6 +5897,9 @@ namespace TalkingTogether.V1 {
       if (MaxAudioSpeed != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(MaxAudioSpeed);
       if (IdleTimeoutS != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(IdleTimeoutS);
       if (MinChunkSamples != 0) hash ^= MinChunkSamples.GetHashCode();
+      if (MaxSessionsMeasured != false) hash ^= MaxSessionsMeasured.GetHashCode();
+      if (SessionCost != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(SessionCost);
+      if (FullLoad != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(FullLoad);
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -5897,6 +5958,18 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(80);
         output.WriteUInt32(MinChunkSamples);
       }
+      if (MaxSessionsMeasured != false) {
+        output.WriteRawTag(88);
+        output.WriteBool(MaxSessionsMeasured);
+      }
+      if (SessionCost != 0D) {
+        output.WriteRawTag(97);
+        output.WriteDouble(SessionCost);
+      }
+      if (FullLoad != 0D) {
+        output.WriteRawTag(105);
+        output.WriteDouble(FullLoad);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -5947,6 +6020,18 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(80);
         output.WriteUInt32(MinChunkSamples);
       }
+      if (MaxSessionsMeasured != false) {
+        output.WriteRawTag(88);
+        output.WriteBool(MaxSessionsMeasured);
+      }
+      if (SessionCost != 0D) {
+        output.WriteRawTag(97);
+        output.WriteDouble(SessionCost);
+      }
+      if (FullLoad != 0D) {
+        output.WriteRawTag(105);
+        output.WriteDouble(FullLoad);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -5986,6 +6071,15 @@ namespace TalkingTogether.V1 {
       }
       if (MinChunkSamples != 0) {
         size += 1 + pb::CodedOutputStream.ComputeUInt32Size(MinChunkSamples);
+      }
+      if (MaxSessionsMeasured != false) {
+        size += 1 + 1;
+      }
+      if (SessionCost != 0D) {
+        size += 1 + 8;
+      }
+      if (FullLoad != 0D) {
+        size += 1 + 8;
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -6028,6 +6122,15 @@ namespace TalkingTogether.V1 {
       }
       if (other.MinChunkSamples != 0) {
         MinChunkSamples = other.MinChunkSamples;
+      }
+      if (other.MaxSessionsMeasured != false) {
+        MaxSessionsMeasured = other.MaxSessionsMeasured;
+      }
+      if (other.SessionCost != 0D) {
+        SessionCost = other.SessionCost;
+      }
+      if (other.FullLoad != 0D) {
+        FullLoad = other.FullLoad;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -6082,6 +6185,18 @@ namespace TalkingTogether.V1 {
           }
           case 80: {
             MinChunkSamples = input.ReadUInt32();
+            break;
+          }
+          case 88: {
+            MaxSessionsMeasured = input.ReadBool();
+            break;
+          }
+          case 97: {
+            SessionCost = input.ReadDouble();
+            break;
+          }
+          case 105: {
+            FullLoad = input.ReadDouble();
             break;
           }
         }
@@ -6139,6 +6254,18 @@ namespace TalkingTogether.V1 {
             MinChunkSamples = input.ReadUInt32();
             break;
           }
+          case 88: {
+            MaxSessionsMeasured = input.ReadBool();
+            break;
+          }
+          case 97: {
+            SessionCost = input.ReadDouble();
+            break;
+          }
+          case 105: {
+            FullLoad = input.ReadDouble();
+            break;
+          }
         }
       }
     }
@@ -6192,6 +6319,7 @@ namespace TalkingTogether.V1 {
       activeSessions_ = other.activeSessions_;
       activeSubscribers_ = other.activeSubscribers_;
       admittedSessions_ = other.admittedSessions_;
+      busiestSessionLoad_ = other.busiestSessionLoad_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -6355,6 +6483,21 @@ namespace TalkingTogether.V1 {
       }
     }
 
+    /// <summary>Field number for the "busiest_session_load" field.</summary>
+    public const int BusiestSessionLoadFieldNumber = 13;
+    private double busiestSessionLoad_;
+    /// <summary>
+    /// Wall seconds of work per second of audio of the busiest running session, over the last 2 s.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public double BusiestSessionLoad {
+      get { return busiestSessionLoad_; }
+      set {
+        busiestSessionLoad_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -6382,6 +6525,7 @@ namespace TalkingTogether.V1 {
       if (ActiveSessions != other.ActiveSessions) return false;
       if (ActiveSubscribers != other.ActiveSubscribers) return false;
       if (AdmittedSessions != other.AdmittedSessions) return false;
+      if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(BusiestSessionLoad, other.BusiestSessionLoad)) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -6401,6 +6545,7 @@ namespace TalkingTogether.V1 {
       if (ActiveSessions != 0) hash ^= ActiveSessions.GetHashCode();
       if (ActiveSubscribers != 0) hash ^= ActiveSubscribers.GetHashCode();
       if (AdmittedSessions != 0) hash ^= AdmittedSessions.GetHashCode();
+      if (BusiestSessionLoad != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(BusiestSessionLoad);
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -6461,6 +6606,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(96);
         output.WriteUInt32(AdmittedSessions);
       }
+      if (BusiestSessionLoad != 0D) {
+        output.WriteRawTag(105);
+        output.WriteDouble(BusiestSessionLoad);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -6513,6 +6662,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(96);
         output.WriteUInt32(AdmittedSessions);
       }
+      if (BusiestSessionLoad != 0D) {
+        output.WriteRawTag(105);
+        output.WriteDouble(BusiestSessionLoad);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -6554,6 +6707,9 @@ namespace TalkingTogether.V1 {
       }
       if (AdmittedSessions != 0) {
         size += 1 + pb::CodedOutputStream.ComputeUInt32Size(AdmittedSessions);
+      }
+      if (BusiestSessionLoad != 0D) {
+        size += 1 + 8;
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -6601,6 +6757,9 @@ namespace TalkingTogether.V1 {
       }
       if (other.AdmittedSessions != 0) {
         AdmittedSessions = other.AdmittedSessions;
+      }
+      if (other.BusiestSessionLoad != 0D) {
+        BusiestSessionLoad = other.BusiestSessionLoad;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -6668,6 +6827,10 @@ namespace TalkingTogether.V1 {
             AdmittedSessions = input.ReadUInt32();
             break;
           }
+          case 105: {
+            BusiestSessionLoad = input.ReadDouble();
+            break;
+          }
         }
       }
     #endif
@@ -6732,6 +6895,10 @@ namespace TalkingTogether.V1 {
           }
           case 96: {
             AdmittedSessions = input.ReadUInt32();
+            break;
+          }
+          case 105: {
+            BusiestSessionLoad = input.ReadDouble();
             break;
           }
         }

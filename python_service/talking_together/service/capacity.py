@@ -1,0 +1,169 @@
+"""How many sessions this server admits: measured at start-up, or configured (issues 15 and 18).
+
+Why measure: a fixed cap is wrong on every machine but one. On a 2-core laptop about 4 sessions
+keep 25 fps, on a workstation dozens do, and past the machine's capacity every admitted session
+degrades together (5-14 fps, up to 60 s late). So before it accepts, the server runs one session
+of the animator it serves (speaker activity included) on a few seconds of a synthesised
+dialogue, as fast as it can, and admits
+
+    sessions = floor(cores x capacity_load / session_cost)
+
+where `session_cost` is the wall seconds of work per second of audio. The measurement runs alone,
+so it is pessimistic for the diffusion engine, whose rooms share one batched forward pass, and
+it is taken after the models warm up, so it prices steady work rather than loading.
+That is `serve --max-sessions auto`; by default the number is configured (8), and GetInfo says
+which.
+
+A start-up figure cannot see what happens later: sessions contend for the GIL and the worker
+threads, the process pays per-session gRPC and decoding costs, and other programs load the
+machine. So admission also watches what the running sessions cost now (`LoadGauge`): each
+session's pushes are timed, waiting for a worker included, and once the busiest session would
+need `full_load` seconds of work per second of audio with one more beside it, the next session
+is refused, whatever the count.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import os
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from talking_together.audio.blocks import AudioBlock
+from talking_together.contract import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+MEASURE_SECONDS = 6.0  # audio the measuring session animates: two turns of the demo dialogue
+MEASURE_CHUNK = 640  # 40 ms blocks, as clients send them
+MOST_MEASURED_SESSIONS = 256  # a bound on what a very fast device's measurement may admit
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Sessions admitted at once (Animate sessions plus the room session), and where the number came from."""
+
+    sessions: int
+    session_cost: float | None = None  # measured: wall s of one session's work per s of audio; None: configured
+    cores: int = 0  # the cores the measurement divided among sessions
+
+    @property
+    def measured(self) -> bool:
+        return self.session_cost is not None
+
+    def describe(self) -> str:
+        """Why the number is what it is, for logs and the refusal a client reads."""
+        if not self.measured:
+            return "configured: --max-sessions N, or auto to measure"
+        return (f"measured at start-up: one session costs {self.session_cost:.2f} s of work per s of audio on "
+                f"{self.cores} cores; --max-sessions N configures it")
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@functools.lru_cache(maxsize=None)
+def session_cost(animator: str, checkpoint: str | None) -> float:
+    """Wall seconds one session of `animator` takes per second of audio, run alone (once per process)."""
+    from talking_together.activity import make_activity
+    from talking_together.animators.registry import make_animator
+    from talking_together.data.dialogue import demo_dialogue
+    from talking_together.layout import resolve_layout
+
+    audio = demo_dialogue().audio[: int(MEASURE_SECONDS * SAMPLE_RATE)].astype(np.float32)[:, None]  # (n, 1)
+
+    def run(samples: np.ndarray) -> float:
+        session = make_animator(animator, resolve_layout(), 1, make_activity(None, 1), checkpoint=checkpoint)
+        start = time.perf_counter()
+        for begin in range(0, len(samples), MEASURE_CHUNK):
+            session.push(AudioBlock(samples[begin : begin + MEASURE_CHUNK], time.monotonic_ns()))
+        session.flush()
+        return time.perf_counter() - start
+
+    run(audio)  # untimed: a process's first session pays for lazy set-up (0.68 against 0.07 s/s), later ones do not
+    return run(audio) * SAMPLE_RATE / len(audio)
+
+
+def measure_capacity(animator: str, checkpoint: str | None, load: float) -> Capacity:
+    """Sessions that keep up when admitted sessions may use `load` of every core (a fraction)."""
+    cost = session_cost(animator, checkpoint)
+    cores = usable_cores()
+    sessions = max(1, min(MOST_MEASURED_SESSIONS, math.floor(cores * load / cost)))
+    capacity = Capacity(sessions, cost, cores)
+    log.info("capacity: %d sessions (%s)", sessions, capacity.describe())
+    return capacity
+
+
+def resolve_capacity(max_sessions: int | None, animator: str, checkpoint: str | None, load: float) -> Capacity:
+    """The configured `max_sessions`, or a measurement when it is None."""
+    if max_sessions is not None:
+        return Capacity(max_sessions)
+    return measure_capacity(animator, checkpoint, load)
+
+
+class SessionLoad:
+    """One session's recent load: wall seconds its pushes took per second of their audio (a `WorkMeter`)."""
+
+    MIN_AUDIO_S = 0.5  # less audio than this in the window says nothing yet
+
+    def __init__(self, window_s: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._window_s, self._clock = window_s, clock
+        self._pushes: deque[tuple[float, int, float]] = deque()  # (when, samples, wall seconds)
+
+    def __call__(self, samples: int, wall_s: float) -> None:
+        self._pushes.append((self._clock(), samples, wall_s))
+        self._forget_old()
+
+    def _forget_old(self) -> None:
+        oldest = self._clock() - self._window_s
+        while self._pushes and self._pushes[0][0] < oldest:
+            self._pushes.popleft()
+
+    def clear(self) -> None:
+        """The session ended: what it cost says nothing about the sessions still running."""
+        self._pushes.clear()
+
+    def load(self) -> float:
+        self._forget_old()
+        samples = sum(n for _, n, _ in self._pushes)
+        if samples < self.MIN_AUDIO_S * SAMPLE_RATE:
+            return 0.0
+        return sum(wall for _, _, wall in self._pushes) * SAMPLE_RATE / samples
+
+
+class LoadGauge:
+    """The running sessions' loads; the server is full once the busiest reaches `full_load`."""
+
+    def __init__(self, full_load: float, cores: int | None = None) -> None:
+        self.full_load = full_load
+        self._cores = cores or usable_cores()
+        self._sessions: set[SessionLoad] = set()
+
+    def watch(self, session: SessionLoad) -> SessionLoad:
+        self._sessions.add(session)
+        return session
+
+    def forget(self, session: SessionLoad) -> None:
+        self._sessions.discard(session)
+
+    def busiest(self) -> float:
+        return max((session.load() for session in self._sessions), default=0.0)
+
+    def with_one_more(self) -> float:
+        """The busiest load expected with one more session. Up to one session per core run side by
+        side; past that they share the cores, the GIL and the workers, so each one's work
+        stretches with their number (n sessions -> n + 1)."""
+        running = len(self._sessions)
+        if running + 1 <= self._cores:
+            return self.busiest()
+        return self.busiest() * (running + 1) / running
+
+    def full(self) -> bool:
+        return self.with_one_more() >= self.full_load
