@@ -25,6 +25,7 @@ latencies within 50 ms.
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
 import os
 import tempfile
 import threading
@@ -137,7 +138,12 @@ class Admitted:
             self.transport_ms.append(self.stats.client_latencies_ms[-1] - self.stats.latencies_ms[-1])
 
 
-def realtime_session(address: str, wav: Path, session: Admitted, opened: threading.Event) -> None:
+def realtime_session(address: str, wav: Path, go: mp.Event, opened: mp.Event, refused: mp.Event, results: mp.Queue) -> None:
+    """One client in a process of its own, as a headset is: clients in one process would share
+    its GIL, and the measurement would be the client's. It starts (imports) before `go`, so
+    its start-up is not load on the sessions already running."""
+    session = Admitted()
+    go.wait()
     with grpc.insecure_channel(address) as channel:
         try:
             for response in animate_file_stream(channel, wav, realtime=True):
@@ -145,13 +151,16 @@ def realtime_session(address: str, wav: Path, session: Admitted, opened: threadi
                 session.add(response)
         except grpc.RpcError as exc:
             session.refused = f"{exc.code().name}: {exc.details()}"
+            refused.set()
         finally:
             opened.set()
+    results.put(session)
 
 
-def beyond_capacity(console: Console, dialogue_audio: np.ndarray, animator: str, tmp: Path, max_sessions: int | None) -> None:
+def beyond_capacity(console: Console, dialogue_audio: np.ndarray, animator: str, tmp: Path, max_sessions: int | None,
+                    most_clients: int) -> None:
     """Real-time sessions added one a second until one is refused; every admitted one measured."""
-    limits = ServiceLimits(max_sessions=max_sessions, max_sessions_per_peer=MOST_MEASURED_SESSIONS)
+    limits = ServiceLimits(max_sessions=max_sessions, max_sessions_per_peer=MOST_MEASURED_SESSIONS)  # None: measured
     config = ServerConfig(port=0, animator=animator, limits=limits)
     with BackgroundServer(config) as server:
         with grpc.insecure_channel(server.address) as channel:
@@ -164,19 +173,27 @@ def beyond_capacity(console: Console, dialogue_audio: np.ndarray, animator: str,
         wav = tmp / "capacity.wav"
         sf.write(wav, np.tile(dialogue_audio, int(np.ceil(seconds * SAMPLE_RATE / len(dialogue_audio))))[: int(seconds * SAMPLE_RATE)],
                  SAMPLE_RATE, subtype="PCM_16")
-        sessions: list[Admitted] = []
-        threads: list[threading.Thread] = []
-        while len(sessions) <= capacity:
-            sessions.append(Admitted())
-            opened = threading.Event()
-            threads.append(threading.Thread(target=realtime_session, args=(server.address, wav, sessions[-1], opened)))
-            threads[-1].start()
-            opened.wait(10)
-            if sessions[-1].refused:
+        spawn = mp.get_context("spawn")  # gRPC does not survive fork
+        clients = []
+        for _ in range(min(capacity + 1, most_clients)):
+            go, opened, refused, results = spawn.Event(), spawn.Event(), spawn.Event(), spawn.Queue()
+            process = spawn.Process(target=realtime_session, args=(server.address, wav, go, opened, refused, results))
+            process.start()
+            clients.append((process, go, opened, refused, results))
+        time.sleep(10.0)  # every client has imported what it needs
+        started = []
+        for process, go, opened, refused, results in clients:
+            go.set()
+            started.append((process, results))
+            opened.wait(60)
+            if refused.is_set():
                 break
             time.sleep(1.0)
-        for t in threads:
-            t.join()
+        sessions = [results.get() for _, results in started]
+        for process, *_ in clients:
+            if process not in (p for p, _ in started):
+                process.terminate()  # never started: the server was full before its turn
+            process.join()
     table = Table(title=f"Load beyond capacity: {animator} sessions added one a second until refusal", title_justify="left")
     for col in ("session", "fps", "worst gap ms", "client latency p95 ms", "server latency p95 ms", "client - server p50 / max ms"):
         table.add_column(col, justify="right")
@@ -198,6 +215,7 @@ def main() -> None:
     parser.add_argument("--animator", choices=("baseline", "diffusion"), default="baseline",
                         help="the animator of the capacity run (default: %(default)s)")
     parser.add_argument("--skip-misbehaviour", action="store_true", help="only the capacity run")
+    parser.add_argument("--most-clients", type=int, default=24, help="client processes the capacity run starts at most (default: %(default)s)")
     parser.add_argument("--max-sessions", type=int, help="configure the capacity run's max_sessions (default: measured, "
                         "as `serve --max-sessions auto`), e.g. 64 to see the load guard refuse on its own")
     args = parser.parse_args()
@@ -207,7 +225,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_misbehaviour:
             misbehaviour(console, dialogue.audio, args.seconds, Path(tmp))
-        beyond_capacity(console, dialogue.audio, args.animator, Path(tmp), args.max_sessions)
+        beyond_capacity(console, dialogue.audio, args.animator, Path(tmp), args.max_sessions, args.most_clients)
 
 
 def misbehaviour(console: Console, dialogue_audio: np.ndarray, seconds: float, tmp: Path) -> None:

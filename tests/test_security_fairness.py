@@ -278,7 +278,7 @@ def test_session_load_is_work_per_audio_second_over_the_window() -> None:
 
 
 def test_sessions_up_to_one_per_core_do_not_stretch_each_other() -> None:
-    gauge = LoadGauge(full_load=0.5, cores=2)
+    gauge = LoadGauge(full_load=0.5, full_backlog_s=0.3, cores=2)
     busy = gauge.watch(SessionLoad())
     busy(SAMPLE_RATE, 0.3)
     assert gauge.with_one_more() == pytest.approx(0.3)  # a second session gets the second core
@@ -293,7 +293,7 @@ def test_sessions_up_to_one_per_core_do_not_stretch_each_other() -> None:
 def test_admission_refuses_while_the_busiest_session_is_at_full_load() -> None:
     limits = ServiceLimits(max_sessions=64, full_load=0.5)
     admission = Admission(Capacity(64), limits)
-    admission.gauge = LoadGauge(limits.full_load, cores=1)  # on one core, every session stretches the others
+    admission.gauge = LoadGauge(limits.full_load, limits.full_backlog_s, cores=1)  # on one core, every session stretches the others
     slot = admission.admit("ipv4:10.0.0.1:1")
     slot.load(SAMPLE_RATE, 0.2)  # one second of audio took 0.2 s: 0.4 with a second session beside it
     second = admission.admit("ipv4:10.0.0.2:1")  # so it is admitted; a third would stretch 0.2 to 0.3
@@ -316,3 +316,14 @@ def test_serve_max_sessions_takes_a_count_or_auto() -> None:
     for bad in ("0", "-1", "many"):
         with pytest.raises(argparse.ArgumentTypeError, match="'auto'"):
             session_count(bad)
+
+
+def test_a_session_whose_audio_waits_fills_the_server_whatever_the_load() -> None:
+    gauge = LoadGauge(full_load=0.5, full_backlog_s=0.3, cores=2)
+    session = gauge.watch(SessionLoad())
+    session(SAMPLE_RATE, 0.05, backlog_s=0.02)  # light work, audio pushed at once
+    assert not gauge.full()
+    session(640, 0.002, backlog_s=0.8)  # its newest audio waited 0.8 s: the loop, not the push, is behind
+    assert gauge.most_behind() == pytest.approx(0.8) and gauge.full()
+    session(640, 0.002, backlog_s=0.01)  # caught up
+    assert not gauge.full()

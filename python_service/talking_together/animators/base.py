@@ -95,7 +95,9 @@ class Animator(ABC):
         """
 
 
-WorkMeter = Callable[[int, float], None]  # (samples pushed, wall seconds the push took, the wait for a worker included)
+# Hears each push: (samples, wall seconds it took, a worker's wait included, and seconds its audio
+# had waited since it arrived).
+WorkMeter = Callable[[int, float, float], None]
 
 
 async def frames_from_audio(animator: Animator, blocks: AsyncIterable[AudioBlock], meter: WorkMeter | None = None) -> AsyncIterator[AnimationFrame]:
@@ -107,10 +109,10 @@ async def frames_from_audio(animator: Animator, blocks: AsyncIterable[AudioBlock
     every other session and subscriber for as long. `meter` hears what each push cost, which is
     how the server sees that it is full (service/capacity.py)."""
     async for block in blocks:
-        start = time.perf_counter()
+        start_ns = time.monotonic_ns()  # the clock of capture_time_ns
         frames = await asyncio.to_thread(animator.push, block)
         if meter:
-            meter(block.num_samples, time.perf_counter() - start)
+            meter(block.num_samples, (time.monotonic_ns() - start_ns) / 1e9, (start_ns - block.capture_time_ns) / 1e9)
         for frame in frames:
             yield frame
     for frame in await asyncio.to_thread(animator.flush):

@@ -18,8 +18,10 @@ A start-up figure cannot see what happens later: sessions contend for the GIL an
 threads, the process pays per-session gRPC and decoding costs, and other programs load the
 machine. So admission also watches what the running sessions cost now (`LoadGauge`): each
 session's pushes are timed, waiting for a worker included, and once the busiest session would
-need `full_load` seconds of work per second of audio with one more beside it, the next session
-is refused, whatever the count.
+need `full_load` seconds of work per second of audio with one more beside it, or once any
+session's audio has waited `full_backlog_s` before its push (the sign that the event loop or the
+GIL, which no push timing sees, is the bottleneck), the next session is refused, whatever the
+count.
 """
 
 from __future__ import annotations
@@ -109,16 +111,17 @@ def resolve_capacity(max_sessions: int | None, animator: str, checkpoint: str | 
 
 
 class SessionLoad:
-    """One session's recent load: wall seconds its pushes took per second of their audio (a `WorkMeter`)."""
+    """One session's recent load (a `WorkMeter`): wall seconds its pushes took per second of their
+    audio, and how long its newest audio had waited since it arrived (its backlog)."""
 
-    MIN_AUDIO_S = 0.5  # less audio than this in the window says nothing yet
+    MIN_AUDIO_S = 0.5  # less audio than this in the window says nothing about the load yet
 
     def __init__(self, window_s: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._window_s, self._clock = window_s, clock
-        self._pushes: deque[tuple[float, int, float]] = deque()  # (when, samples, wall seconds)
+        self._pushes: deque[tuple[float, int, float, float]] = deque()  # (when, samples, wall s, backlog s)
 
-    def __call__(self, samples: int, wall_s: float) -> None:
-        self._pushes.append((self._clock(), samples, wall_s))
+    def __call__(self, samples: int, wall_s: float, backlog_s: float = 0.0) -> None:
+        self._pushes.append((self._clock(), samples, wall_s, backlog_s))
         self._forget_old()
 
     def _forget_old(self) -> None:
@@ -132,17 +135,24 @@ class SessionLoad:
 
     def load(self) -> float:
         self._forget_old()
-        samples = sum(n for _, n, _ in self._pushes)
+        samples = sum(p[1] for p in self._pushes)
         if samples < self.MIN_AUDIO_S * SAMPLE_RATE:
             return 0.0
-        return sum(wall for _, _, wall in self._pushes) * SAMPLE_RATE / samples
+        return sum(p[2] for p in self._pushes) * SAMPLE_RATE / samples
+
+    def backlog(self) -> float:
+        """Seconds the newest pushed audio had waited: a session that keeps up waits about one push."""
+        self._forget_old()
+        return self._pushes[-1][3] if self._pushes else 0.0
 
 
 class LoadGauge:
-    """The running sessions' loads; the server is full once the busiest reaches `full_load`."""
+    """The running sessions' loads. The server is full once the busiest would reach `full_load` with
+    one more session, or once any session's audio waits `full_backlog_s`: then the work is not
+    where the load counts it (the event loop, contention for the GIL) and sessions fall behind."""
 
-    def __init__(self, full_load: float, cores: int | None = None) -> None:
-        self.full_load = full_load
+    def __init__(self, full_load: float, full_backlog_s: float, cores: int | None = None) -> None:
+        self.full_load, self.full_backlog_s = full_load, full_backlog_s
         self._cores = cores or usable_cores()
         self._sessions: set[SessionLoad] = set()
 
@@ -165,5 +175,8 @@ class LoadGauge:
             return self.busiest()
         return self.busiest() * (running + 1) / running
 
+    def most_behind(self) -> float:
+        return max((session.backlog() for session in self._sessions), default=0.0)
+
     def full(self) -> bool:
-        return self.with_one_more() >= self.full_load
+        return self.with_one_more() >= self.full_load or self.most_behind() >= self.full_backlog_s

@@ -30,6 +30,9 @@ class ServiceLimits:
     # Whatever the count, no session is admitted while the busiest running one would need this many
     # seconds of work (a worker's wait included) per second of audio with one more beside it.
     full_load: float = 0.5
+    # Nor while any session's audio has waited this long after arriving before its push: a session
+    # that keeps up waits at most about one push (the diffusion engine's ~0.15 s window step).
+    full_backlog_s: float = 0.3
     max_sessions_per_peer: int = 4  # concurrent Animate streams from one peer address
     max_subscribers: int = 64  # concurrent Subscribe streams (they share the room's animator)
     max_chunk_bytes: int = 256 * 1024  # one AudioChunk

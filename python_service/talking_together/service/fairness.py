@@ -68,7 +68,7 @@ class Admission:
     def __init__(self, capacity: Capacity, limits: ServiceLimits, room_sessions: int = 0) -> None:
         self.capacity = capacity
         self.limits = limits
-        self.gauge = LoadGauge(limits.full_load)  # what the running sessions cost now
+        self.gauge = LoadGauge(limits.full_load, limits.full_backlog_s)  # what the running sessions cost now
         self.room_sessions = room_sessions
         self.animate = 0  # active Animate sessions
         self._per_peer: dict[str, int] = {}  # only peers with a session: the table cannot outgrow max_sessions
@@ -89,11 +89,12 @@ class Admission:
                 f"(max_sessions, {self.capacity.describe()}): retry later",
             )
         if self.gauge.full():
+            gauge = self.gauge
             raise Refusal(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"server is full at {self.admitted} sessions: its busiest session needs {self.gauge.busiest():.2f} s of work "
-                f"per s of audio, about {self.gauge.with_one_more():.2f} with one more (full_load {self.limits.full_load:g}), "
-                "so another would slow them all: retry later",
+                f"server is full at {self.admitted} sessions: its busiest session needs {gauge.busiest():.2f} s of work per s of "
+                f"audio, about {gauge.with_one_more():.2f} with one more (full_load {gauge.full_load:g}), and audio waits up to "
+                f"{gauge.most_behind():.2f} s (full_backlog_s {gauge.full_backlog_s:g}); another would slow them all: retry later",
             )
         address = peer_address(peer)
         if self._per_peer.get(address, 0) >= limits.max_sessions_per_peer:

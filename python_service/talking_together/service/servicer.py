@@ -265,12 +265,14 @@ class TalkingTogetherService:
                 max_sessions_measured=capacity.measured,
                 session_cost=capacity.session_cost or 0.0,
                 full_load=limits.full_load,
+                full_backlog_s=limits.full_backlog_s,
             ),
             room_session_active=bool(self.room and self.room.running),
             active_sessions=self.active_sessions,
             active_subscribers=len(self.room.subscribers) if self.room else 0,
             admitted_sessions=self.admission.admitted,
             busiest_session_load=self.admission.gauge.busiest(),
+            most_behind_s=self.admission.gauge.most_behind(),
         )
 
     def handler(self) -> grpc.GenericRpcHandler:

@@ -213,7 +213,7 @@ class GetInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class Limits(_message.Message):
-    __slots__ = ("max_sessions", "max_chunk_bytes", "max_stream_seconds", "max_sample_rate_hz", "max_channels", "max_subscribers", "max_sessions_per_peer", "max_audio_speed", "idle_timeout_s", "min_chunk_samples", "max_sessions_measured", "session_cost", "full_load")
+    __slots__ = ("max_sessions", "max_chunk_bytes", "max_stream_seconds", "max_sample_rate_hz", "max_channels", "max_subscribers", "max_sessions_per_peer", "max_audio_speed", "idle_timeout_s", "min_chunk_samples", "max_sessions_measured", "session_cost", "full_load", "full_backlog_s")
     MAX_SESSIONS_FIELD_NUMBER: _ClassVar[int]
     MAX_CHUNK_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_STREAM_SECONDS_FIELD_NUMBER: _ClassVar[int]
@@ -227,6 +227,7 @@ class Limits(_message.Message):
     MAX_SESSIONS_MEASURED_FIELD_NUMBER: _ClassVar[int]
     SESSION_COST_FIELD_NUMBER: _ClassVar[int]
     FULL_LOAD_FIELD_NUMBER: _ClassVar[int]
+    FULL_BACKLOG_S_FIELD_NUMBER: _ClassVar[int]
     max_sessions: int
     max_chunk_bytes: int
     max_stream_seconds: float
@@ -240,10 +241,11 @@ class Limits(_message.Message):
     max_sessions_measured: bool
     session_cost: float
     full_load: float
-    def __init__(self, max_sessions: _Optional[int] = ..., max_chunk_bytes: _Optional[int] = ..., max_stream_seconds: _Optional[float] = ..., max_sample_rate_hz: _Optional[int] = ..., max_channels: _Optional[int] = ..., max_subscribers: _Optional[int] = ..., max_sessions_per_peer: _Optional[int] = ..., max_audio_speed: _Optional[float] = ..., idle_timeout_s: _Optional[float] = ..., min_chunk_samples: _Optional[int] = ..., max_sessions_measured: _Optional[bool] = ..., session_cost: _Optional[float] = ..., full_load: _Optional[float] = ...) -> None: ...
+    full_backlog_s: float
+    def __init__(self, max_sessions: _Optional[int] = ..., max_chunk_bytes: _Optional[int] = ..., max_stream_seconds: _Optional[float] = ..., max_sample_rate_hz: _Optional[int] = ..., max_channels: _Optional[int] = ..., max_subscribers: _Optional[int] = ..., max_sessions_per_peer: _Optional[int] = ..., max_audio_speed: _Optional[float] = ..., idle_timeout_s: _Optional[float] = ..., min_chunk_samples: _Optional[int] = ..., max_sessions_measured: _Optional[bool] = ..., session_cost: _Optional[float] = ..., full_load: _Optional[float] = ..., full_backlog_s: _Optional[float] = ...) -> None: ...
 
 class ServiceInfo(_message.Message):
-    __slots__ = ("version", "schema_version", "animator", "model", "fps", "expression_names", "joint_names", "limits", "room_session_active", "active_sessions", "active_subscribers", "admitted_sessions", "busiest_session_load")
+    __slots__ = ("version", "schema_version", "animator", "model", "fps", "expression_names", "joint_names", "limits", "room_session_active", "active_sessions", "active_subscribers", "admitted_sessions", "busiest_session_load", "most_behind_s")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_VERSION_FIELD_NUMBER: _ClassVar[int]
     ANIMATOR_FIELD_NUMBER: _ClassVar[int]
@@ -257,6 +259,7 @@ class ServiceInfo(_message.Message):
     ACTIVE_SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
     ADMITTED_SESSIONS_FIELD_NUMBER: _ClassVar[int]
     BUSIEST_SESSION_LOAD_FIELD_NUMBER: _ClassVar[int]
+    MOST_BEHIND_S_FIELD_NUMBER: _ClassVar[int]
     version: str
     schema_version: str
     animator: str
@@ -270,4 +273,5 @@ class ServiceInfo(_message.Message):
     active_subscribers: int
     admitted_sessions: int
     busiest_session_load: float
-    def __init__(self, version: _Optional[str] = ..., schema_version: _Optional[str] = ..., animator: _Optional[str] = ..., model: _Optional[str] = ..., fps: _Optional[int] = ..., expression_names: _Optional[_Iterable[str]] = ..., joint_names: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., room_session_active: _Optional[bool] = ..., active_sessions: _Optional[int] = ..., active_subscribers: _Optional[int] = ..., admitted_sessions: _Optional[int] = ..., busiest_session_load: _Optional[float] = ...) -> None: ...
+    most_behind_s: float
+    def __init__(self, version: _Optional[str] = ..., schema_version: _Optional[str] = ..., animator: _Optional[str] = ..., model: _Optional[str] = ..., fps: _Optional[int] = ..., expression_names: _Optional[_Iterable[str]] = ..., joint_names: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., room_session_active: _Optional[bool] = ..., active_sessions: _Optional[int] = ..., active_subscribers: _Optional[int] = ..., admitted_sessions: _Optional[int] = ..., busiest_session_load: _Optional[float] = ..., most_behind_s: _Optional[float] = ...) -> None: ...

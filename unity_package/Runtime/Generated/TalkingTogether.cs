@@ -73,7 +73,7 @@ namespace TalkingTogether.V1 {
             "GAIgASgLMhoudGFsa2luZ190b2dldGhlci52MS5GcmFtZUgAEjIKBnN0YXR1",
             "cxgDIAEoCzIgLnRhbGtpbmdfdG9nZXRoZXIudjEuRmluYWxTdGF0dXNIAEIJ",
             "CgdwYXlsb2FkIicKEFN1YnNjcmliZVJlcXVlc3QSEwoLY2xpZW50X25hbWUY",
-            "ASABKAkiEAoOR2V0SW5mb1JlcXVlc3Qi0QIKBkxpbWl0cxIUCgxtYXhfc2Vz",
+            "ASABKAkiEAoOR2V0SW5mb1JlcXVlc3Qi6QIKBkxpbWl0cxIUCgxtYXhfc2Vz",
             "c2lvbnMYASABKA0SFwoPbWF4X2NodW5rX2J5dGVzGAIgASgNEhoKEm1heF9z",
             "dHJlYW1fc2Vjb25kcxgDIAEoARIaChJtYXhfc2FtcGxlX3JhdGVfaHoYBCAB",
             "KA0SFAoMbWF4X2NoYW5uZWxzGAUgASgNEhcKD21heF9zdWJzY3JpYmVycxgG",
@@ -81,23 +81,24 @@ namespace TalkingTogether.V1 {
             "ZGlvX3NwZWVkGAggASgBEhYKDmlkbGVfdGltZW91dF9zGAkgASgBEhkKEW1p",
             "bl9jaHVua19zYW1wbGVzGAogASgNEh0KFW1heF9zZXNzaW9uc19tZWFzdXJl",
             "ZBgLIAEoCBIUCgxzZXNzaW9uX2Nvc3QYDCABKAESEQoJZnVsbF9sb2FkGA0g",
-            "ASgBIssCCgtTZXJ2aWNlSW5mbxIPCgd2ZXJzaW9uGAEgASgJEhYKDnNjaGVt",
-            "YV92ZXJzaW9uGAIgASgJEhAKCGFuaW1hdG9yGAMgASgJEg0KBW1vZGVsGAQg",
-            "ASgJEgsKA2ZwcxgFIAEoDRIYChBleHByZXNzaW9uX25hbWVzGAYgAygJEhMK",
-            "C2pvaW50X25hbWVzGAcgAygJEisKBmxpbWl0cxgIIAEoCzIbLnRhbGtpbmdf",
-            "dG9nZXRoZXIudjEuTGltaXRzEhsKE3Jvb21fc2Vzc2lvbl9hY3RpdmUYCSAB",
-            "KAgSFwoPYWN0aXZlX3Nlc3Npb25zGAogASgNEhoKEmFjdGl2ZV9zdWJzY3Jp",
-            "YmVycxgLIAEoDRIZChFhZG1pdHRlZF9zZXNzaW9ucxgMIAEoDRIcChRidXNp",
-            "ZXN0X3Nlc3Npb25fbG9hZBgNIAEoASplCg1BdWRpb0VuY29kaW5nEh4KGkFV",
-            "RElPX0VOQ09ESU5HX1VOU1BFQ0lGSUVEEAASGAoUQVVESU9fRU5DT0RJTkdf",
-            "UENNMTYQARIaChZBVURJT19FTkNPRElOR19GTE9BVDMyEAIymQIKD1RhbGtp",
-            "bmdUb2dldGhlchJYCgdBbmltYXRlEiMudGFsa2luZ190b2dldGhlci52MS5B",
-            "bmltYXRlUmVxdWVzdBokLnRhbGtpbmdfdG9nZXRoZXIudjEuQW5pbWF0ZVJl",
-            "c3BvbnNlKAEwARJaCglTdWJzY3JpYmUSJS50YWxraW5nX3RvZ2V0aGVyLnYx",
-            "LlN1YnNjcmliZVJlcXVlc3QaJC50YWxraW5nX3RvZ2V0aGVyLnYxLkFuaW1h",
-            "dGVSZXNwb25zZTABElAKB0dldEluZm8SIy50YWxraW5nX3RvZ2V0aGVyLnYx",
-            "LkdldEluZm9SZXF1ZXN0GiAudGFsa2luZ190b2dldGhlci52MS5TZXJ2aWNl",
-            "SW5mb0IVqgISVGFsa2luZ1RvZ2V0aGVyLlYxYgZwcm90bzM="));
+            "ASgBEhYKDmZ1bGxfYmFja2xvZ19zGA4gASgBIuICCgtTZXJ2aWNlSW5mbxIP",
+            "Cgd2ZXJzaW9uGAEgASgJEhYKDnNjaGVtYV92ZXJzaW9uGAIgASgJEhAKCGFu",
+            "aW1hdG9yGAMgASgJEg0KBW1vZGVsGAQgASgJEgsKA2ZwcxgFIAEoDRIYChBl",
+            "eHByZXNzaW9uX25hbWVzGAYgAygJEhMKC2pvaW50X25hbWVzGAcgAygJEisK",
+            "BmxpbWl0cxgIIAEoCzIbLnRhbGtpbmdfdG9nZXRoZXIudjEuTGltaXRzEhsK",
+            "E3Jvb21fc2Vzc2lvbl9hY3RpdmUYCSABKAgSFwoPYWN0aXZlX3Nlc3Npb25z",
+            "GAogASgNEhoKEmFjdGl2ZV9zdWJzY3JpYmVycxgLIAEoDRIZChFhZG1pdHRl",
+            "ZF9zZXNzaW9ucxgMIAEoDRIcChRidXNpZXN0X3Nlc3Npb25fbG9hZBgNIAEo",
+            "ARIVCg1tb3N0X2JlaGluZF9zGA4gASgBKmUKDUF1ZGlvRW5jb2RpbmcSHgoa",
+            "QVVESU9fRU5DT0RJTkdfVU5TUEVDSUZJRUQQABIYChRBVURJT19FTkNPRElO",
+            "R19QQ00xNhABEhoKFkFVRElPX0VOQ09ESU5HX0ZMT0FUMzIQAjKZAgoPVGFs",
+            "a2luZ1RvZ2V0aGVyElgKB0FuaW1hdGUSIy50YWxraW5nX3RvZ2V0aGVyLnYx",
+            "LkFuaW1hdGVSZXF1ZXN0GiQudGFsa2luZ190b2dldGhlci52MS5BbmltYXRl",
+            "UmVzcG9uc2UoATABEloKCVN1YnNjcmliZRIlLnRhbGtpbmdfdG9nZXRoZXIu",
+            "djEuU3Vic2NyaWJlUmVxdWVzdBokLnRhbGtpbmdfdG9nZXRoZXIudjEuQW5p",
+            "bWF0ZVJlc3BvbnNlMAESUAoHR2V0SW5mbxIjLnRhbGtpbmdfdG9nZXRoZXIu",
+            "djEuR2V0SW5mb1JlcXVlc3QaIC50YWxraW5nX3RvZ2V0aGVyLnYxLlNlcnZp",
+            "Y2VJbmZvQhWqAhJUYWxraW5nVG9nZXRoZXIuVjFiBnByb3RvMw=="));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { },
           new pbr::GeneratedClrTypeInfo(new[] {typeof(global::TalkingTogether.V1.AudioEncoding), }, null, new pbr::GeneratedClrTypeInfo[] {
@@ -120,8 +121,8 @@ namespace TalkingTogether.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.AnimateResponse), global::TalkingTogether.V1.AnimateResponse.Parser, new[]{ "Header", "Frame", "Status" }, new[]{ "Payload" }, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.SubscribeRequest), global::TalkingTogether.V1.SubscribeRequest.Parser, new[]{ "ClientName" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.GetInfoRequest), global::TalkingTogether.V1.GetInfoRequest.Parser, null, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Limits), global::TalkingTogether.V1.Limits.Parser, new[]{ "MaxSessions", "MaxChunkBytes", "MaxStreamSeconds", "MaxSampleRateHz", "MaxChannels", "MaxSubscribers", "MaxSessionsPerPeer", "MaxAudioSpeed", "IdleTimeoutS", "MinChunkSamples", "MaxSessionsMeasured", "SessionCost", "FullLoad" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ServiceInfo), global::TalkingTogether.V1.ServiceInfo.Parser, new[]{ "Version", "SchemaVersion", "Animator", "Model", "Fps", "ExpressionNames", "JointNames", "Limits", "RoomSessionActive", "ActiveSessions", "ActiveSubscribers", "AdmittedSessions", "BusiestSessionLoad" }, null, null, null, null)
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.Limits), global::TalkingTogether.V1.Limits.Parser, new[]{ "MaxSessions", "MaxChunkBytes", "MaxStreamSeconds", "MaxSampleRateHz", "MaxChannels", "MaxSubscribers", "MaxSessionsPerPeer", "MaxAudioSpeed", "IdleTimeoutS", "MinChunkSamples", "MaxSessionsMeasured", "SessionCost", "FullLoad", "FullBacklogS" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::TalkingTogether.V1.ServiceInfo), global::TalkingTogether.V1.ServiceInfo.Parser, new[]{ "Version", "SchemaVersion", "Animator", "Model", "Fps", "ExpressionNames", "JointNames", "Limits", "RoomSessionActive", "ActiveSessions", "ActiveSubscribers", "AdmittedSessions", "BusiestSessionLoad", "MostBehindS" }, null, null, null, null)
           }));
     }
     #endregion
@@ -5661,6 +5662,7 @@ namespace TalkingTogether.V1 {
       maxSessionsMeasured_ = other.maxSessionsMeasured_;
       sessionCost_ = other.sessionCost_;
       fullLoad_ = other.fullLoad_;
+      fullBacklogS_ = other.fullBacklogS_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -5852,6 +5854,21 @@ namespace TalkingTogether.V1 {
       }
     }
 
+    /// <summary>Field number for the "full_backlog_s" field.</summary>
+    public const int FullBacklogSFieldNumber = 14;
+    private double fullBacklogS_;
+    /// <summary>
+    /// Nor while any session's audio has waited this long between arriving and its animator (most_behind_s).
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public double FullBacklogS {
+      get { return fullBacklogS_; }
+      set {
+        fullBacklogS_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -5880,6 +5897,7 @@ namespace TalkingTogether.V1 {
       if (MaxSessionsMeasured != other.MaxSessionsMeasured) return false;
       if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(SessionCost, other.SessionCost)) return false;
       if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(FullLoad, other.FullLoad)) return false;
+      if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(FullBacklogS, other.FullBacklogS)) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -5900,6 +5918,7 @@ namespace TalkingTogether.V1 {
       if (MaxSessionsMeasured != false) hash ^= MaxSessionsMeasured.GetHashCode();
       if (SessionCost != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(SessionCost);
       if (FullLoad != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(FullLoad);
+      if (FullBacklogS != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(FullBacklogS);
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -5970,6 +5989,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(105);
         output.WriteDouble(FullLoad);
       }
+      if (FullBacklogS != 0D) {
+        output.WriteRawTag(113);
+        output.WriteDouble(FullBacklogS);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -6032,6 +6055,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(105);
         output.WriteDouble(FullLoad);
       }
+      if (FullBacklogS != 0D) {
+        output.WriteRawTag(113);
+        output.WriteDouble(FullBacklogS);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -6079,6 +6106,9 @@ namespace TalkingTogether.V1 {
         size += 1 + 8;
       }
       if (FullLoad != 0D) {
+        size += 1 + 8;
+      }
+      if (FullBacklogS != 0D) {
         size += 1 + 8;
       }
       if (_unknownFields != null) {
@@ -6131,6 +6161,9 @@ namespace TalkingTogether.V1 {
       }
       if (other.FullLoad != 0D) {
         FullLoad = other.FullLoad;
+      }
+      if (other.FullBacklogS != 0D) {
+        FullBacklogS = other.FullBacklogS;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -6197,6 +6230,10 @@ namespace TalkingTogether.V1 {
           }
           case 105: {
             FullLoad = input.ReadDouble();
+            break;
+          }
+          case 113: {
+            FullBacklogS = input.ReadDouble();
             break;
           }
         }
@@ -6266,6 +6303,10 @@ namespace TalkingTogether.V1 {
             FullLoad = input.ReadDouble();
             break;
           }
+          case 113: {
+            FullBacklogS = input.ReadDouble();
+            break;
+          }
         }
       }
     }
@@ -6320,6 +6361,7 @@ namespace TalkingTogether.V1 {
       activeSubscribers_ = other.activeSubscribers_;
       admittedSessions_ = other.admittedSessions_;
       busiestSessionLoad_ = other.busiestSessionLoad_;
+      mostBehindS_ = other.mostBehindS_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -6498,6 +6540,21 @@ namespace TalkingTogether.V1 {
       }
     }
 
+    /// <summary>Field number for the "most_behind_s" field.</summary>
+    public const int MostBehindSFieldNumber = 14;
+    private double mostBehindS_;
+    /// <summary>
+    /// How long the newest audio of the session furthest behind waited between arriving and its animator.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public double MostBehindS {
+      get { return mostBehindS_; }
+      set {
+        mostBehindS_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -6526,6 +6583,7 @@ namespace TalkingTogether.V1 {
       if (ActiveSubscribers != other.ActiveSubscribers) return false;
       if (AdmittedSessions != other.AdmittedSessions) return false;
       if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(BusiestSessionLoad, other.BusiestSessionLoad)) return false;
+      if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(MostBehindS, other.MostBehindS)) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -6546,6 +6604,7 @@ namespace TalkingTogether.V1 {
       if (ActiveSubscribers != 0) hash ^= ActiveSubscribers.GetHashCode();
       if (AdmittedSessions != 0) hash ^= AdmittedSessions.GetHashCode();
       if (BusiestSessionLoad != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(BusiestSessionLoad);
+      if (MostBehindS != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(MostBehindS);
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -6610,6 +6669,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(105);
         output.WriteDouble(BusiestSessionLoad);
       }
+      if (MostBehindS != 0D) {
+        output.WriteRawTag(113);
+        output.WriteDouble(MostBehindS);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -6666,6 +6729,10 @@ namespace TalkingTogether.V1 {
         output.WriteRawTag(105);
         output.WriteDouble(BusiestSessionLoad);
       }
+      if (MostBehindS != 0D) {
+        output.WriteRawTag(113);
+        output.WriteDouble(MostBehindS);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -6709,6 +6776,9 @@ namespace TalkingTogether.V1 {
         size += 1 + pb::CodedOutputStream.ComputeUInt32Size(AdmittedSessions);
       }
       if (BusiestSessionLoad != 0D) {
+        size += 1 + 8;
+      }
+      if (MostBehindS != 0D) {
         size += 1 + 8;
       }
       if (_unknownFields != null) {
@@ -6760,6 +6830,9 @@ namespace TalkingTogether.V1 {
       }
       if (other.BusiestSessionLoad != 0D) {
         BusiestSessionLoad = other.BusiestSessionLoad;
+      }
+      if (other.MostBehindS != 0D) {
+        MostBehindS = other.MostBehindS;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -6831,6 +6904,10 @@ namespace TalkingTogether.V1 {
             BusiestSessionLoad = input.ReadDouble();
             break;
           }
+          case 113: {
+            MostBehindS = input.ReadDouble();
+            break;
+          }
         }
       }
     #endif
@@ -6899,6 +6976,10 @@ namespace TalkingTogether.V1 {
           }
           case 105: {
             BusiestSessionLoad = input.ReadDouble();
+            break;
+          }
+          case 113: {
+            MostBehindS = input.ReadDouble();
             break;
           }
         }
