@@ -12,7 +12,7 @@ import pytest
 from serving import CLI, free_port, wait_serving
 
 
-@pytest.mark.parametrize("command", ["serve", "client", "demo", "data", "calibrate"])
+@pytest.mark.parametrize("command", ["serve", "client", "demo", "data", "calibrate", "view"])
 def test_every_command_explains_itself(command: str) -> None:
     result = subprocess.run([*CLI, command, "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "usage:" in result.stdout

@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "calibration.cli",  # calibrate
     "talking_together.replay.cli",  # record, replay, inspect
     "talking_together.export.cli",  # export onnx
+    "talking_together.render.cli",  # render
+    "talking_together.view.cli",  # view
 )
 
 

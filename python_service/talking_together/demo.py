@@ -3,7 +3,7 @@
 Builds a two-person dialogue (by default from two held-out LibriSpeech test readers, a man and a
 woman, in a simulated room; `--voices espeak` or missing real-speech data: two espeak-ng voices),
 serves it as a room recording on a loopback gRPC server, subscribes like any client, and writes
-the frames and a preview picture.
+the frames, a preview picture and a preview video with the dialogue's sound (render/).
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     from talking_together.data.dialogue import write_wav
     from talking_together.evaluate.preview import render_preview
+    from talking_together.render.performance import performance_from_responses, with_audio
+    from talking_together.render.video import render_video
     from talking_together.service.client import StreamStats, subscribe, write_jsonl
     from talking_together.service.config import ServerConfig
     from talking_together.service.server import BackgroundServer
@@ -88,13 +90,17 @@ def run_demo(args: argparse.Namespace) -> int:
 
     turns = [(who, start, end) for who, start, end, _ in dialogue.turns]
     png = render_preview(responses, out / "preview.png", turns, title=f"demo: {args.layout_prompt} ({_voice_names(dialogue)})")
-    summary = stats.summary() | {"audio_seconds": dialogue.duration_s, "voices": _voice_names(dialogue), "preview": str(png), "frames_jsonl": str(out / "frames.jsonl")}
+    mp4 = out / "preview.mp4"
+    render_video(with_audio(performance_from_responses(responses), dialogue.audio, wav.name), mp4)
+    summary = stats.summary() | {
+        "audio_seconds": dialogue.duration_s, "voices": _voice_names(dialogue), "preview": str(png), "preview_video": str(mp4), "frames_jsonl": str(out / "frames.jsonl"),
+    }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(
         f"demo: {summary['frames']} frames at {summary['fps']:.2f} fps for {dialogue.duration_s:.1f} s of audio; "
         f"capture-to-emit latency p50 {summary['latency_p50_ms']:.1f} ms, p95 {summary['latency_p95_ms']:.1f} ms"
     )
-    print(f"demo: wrote {out / 'frames.jsonl'} and {png}")
+    print(f"demo: wrote {out / 'frames.jsonl'}, {png} and {mp4}")
     return 0 if stats.status is not None and stats.status.code == 0 else 1
 
 

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import zstandard
 from google.protobuf.message import DecodeError, Message
 from mcap.exceptions import EndOfFile, InvalidMagic, McapError
@@ -241,6 +242,23 @@ class Recording:
 
     def parsed_responses(self) -> list[pb.AnimateResponse]:
         return [pb.AnimateResponse.FromString(r.data) for r in self.responses]
+
+    def audio_track(self) -> tuple[np.ndarray, int] | None:
+        """The room audio as one (n, C) float32 array at 16 kHz, and the capture time (server
+        monotonic ns) of its first sample; None without audio.
+
+        A block's capture time is that of its newest sample, so the first sample's is the first
+        block's less its length. Blocks are joined in order: a gap in capture (a dropped block)
+        shortens the track rather than adding silence.
+        """
+        channels = self.config.audio_format.channel_count or 1
+        blocks = [rpb.RecordedAudio.FromString(a.data) for a in self.audio]
+        if not blocks:
+            return None
+        samples = np.frombuffer(b"".join(b.data for b in blocks), dtype="<f4")
+        samples = samples[: len(samples) // channels * channels].reshape(-1, channels)
+        first_len = len(blocks[0].data) // (4 * channels)
+        return samples, blocks[0].capture_time_ns - first_len * 1_000_000_000 // SAMPLE_RATE
 
 
 # What a damaged MCAP file raises while it is read record by record.

@@ -130,3 +130,23 @@ class StreamStats:
 def write_jsonl(response: pb.AnimateResponse, out: IO[str]) -> None:
     """One response per line, in protobuf's canonical JSON mapping (any language can read it)."""
     out.write(json.dumps(json_format.MessageToDict(response), separators=(",", ":")) + "\n")
+
+
+def read_jsonl(path: str | Path) -> list[pb.AnimateResponse]:
+    """The responses `write_jsonl` wrote, in order; blank lines are skipped.
+
+    Raises FileNotFoundError for a missing file and ValueError naming the first line that is not
+    an AnimateResponse in protobuf's JSON mapping.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    responses = []
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            responses.append(json_format.Parse(line.decode("utf-8"), pb.AnimateResponse()))
+        except (json_format.ParseError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path}: line {number} is not a frame-stream line ({exc}): expected the JSONL that `talking-together client --out` or `demo` writes") from None
+    return responses
