@@ -35,7 +35,7 @@ namespace TalkingTogether.Bridge.Editor
                 BlendshapeMap map;
                 try
                 {
-                    map = CoPresentAvatar.MapFor(renderer, avatar.Remap);
+                    map = avatar.MapFor(renderer); // the preset's rows and the custom ones, as at run time
                 }
                 catch (System.ArgumentException e)
                 {

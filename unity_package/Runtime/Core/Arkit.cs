@@ -39,6 +39,13 @@ namespace TalkingTogether.Bridge
             return index;
         }
 
+        /// <summary>True for the eight eyeLook* shapes, which the server derives from the eye
+        /// rotations: a rig whose eye bones turn must not also get them, or its eyes move twice.</summary>
+        public static bool IsEyeLook(int index)
+        {
+            return index >= 0 && index < BlendshapeCount && BlendshapeNames[index].StartsWith("eyeLook", StringComparison.Ordinal);
+        }
+
         /// <summary>The ARKit index of a name, case-insensitively, or -1.</summary>
         public static int IndexOf(string name)
         {

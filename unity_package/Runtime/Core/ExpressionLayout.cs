@@ -60,5 +60,19 @@ namespace TalkingTogether.Bridge
                     arkit[k] = Math.Max(0f, Math.Min(1f, wire[i]));
             }
         }
+
+        /// <summary>The same from the first <paramref name="count"/> values of an array, without
+        /// the interface call per weight.</summary>
+        public void ToArkit(float[] wire, int count, float[] arkit)
+        {
+            Array.Clear(arkit, 0, Arkit.BlendshapeCount);
+            var n = Math.Min(count, m_ArkitIndexOfWire.Length);
+            for (var i = 0; i < n; i++)
+            {
+                var k = m_ArkitIndexOfWire[i];
+                if (k >= 0)
+                    arkit[k] = Math.Max(0f, Math.Min(1f, wire[i]));
+            }
+        }
     }
 }

@@ -41,6 +41,34 @@ namespace TalkingTogether.Bridge
             Speaking = other.Speaking;
         }
 
+        /// <summary>The rest pose: no offset, identity joints, a neutral face (all weights 0),
+        /// the head on <paramref name="anchor"/> (the seat) facing where the seat faces.</summary>
+        public void SetRest(Anchor anchor)
+        {
+            Translation = Vec3f.Zero;
+            Neck = Head = LeftEye = RightEye = Quatf.Identity;
+            Array.Clear(Expression, 0, Arkit.BlendshapeCount);
+            HeadWorldPosition = anchor.Position;
+            HeadWorldRotation = anchor.Rotation;
+            Speaking = 0f;
+        }
+
+        /// <summary>True when this is the rest pose of <see cref="SetRest"/> for some anchor:
+        /// identity joints, no offset and a neutral face.</summary>
+        public bool IsRest
+        {
+            get
+            {
+                if (!Translation.Equals(Vec3f.Zero) || !Neck.Equals(Quatf.Identity) || !Head.Equals(Quatf.Identity) ||
+                    !LeftEye.Equals(Quatf.Identity) || !RightEye.Equals(Quatf.Identity) || Speaking != 0f)
+                    return false;
+                foreach (var w in Expression)
+                    if (w != 0f)
+                        return false;
+                return true;
+            }
+        }
+
         /// <summary>Writes the blend of <paramref name="a"/> and <paramref name="b"/> at
         /// <paramref name="t"/> in [0, 1]: slerp for rotations, lerp for the rest.</summary>
         public void Interpolate(ParticipantPose a, ParticipantPose b, float t)
@@ -69,6 +97,9 @@ namespace TalkingTogether.Bridge
         public long CaptureTimeNs;
         /// <summary>Server monotonic ns when the frame left the animator.</summary>
         public long EmitTimeNs;
+        /// <summary>Animate only: this client's own clock, ns, when the newest audio sample behind
+        /// the frame was captured (echoed from <c>AudioChunk.client_capture_time_ns</c>); 0 otherwise.</summary>
+        public long ClientCaptureTimeNs;
         /// <summary>[A, B]; A is role index 0.</summary>
         public readonly ParticipantPose[] Participants = { new ParticipantPose(), new ParticipantPose() };
 
@@ -77,6 +108,7 @@ namespace TalkingTogether.Bridge
             Sequence = other.Sequence;
             CaptureTimeNs = other.CaptureTimeNs;
             EmitTimeNs = other.EmitTimeNs;
+            ClientCaptureTimeNs = other.ClientCaptureTimeNs;
             for (var p = 0; p < ParticipantCount; p++)
                 Participants[p].CopyFrom(other.Participants[p]);
         }

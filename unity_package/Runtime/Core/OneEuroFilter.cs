@@ -6,7 +6,9 @@ namespace TalkingTogether.Bridge
     /// The 1-euro filter (Casiez et al., CHI 2012): an exponential smoother whose cutoff rises with
     /// speed, so a still face loses its jitter while a fast jaw or head turn keeps its timing.
     /// <see cref="MinCutoff"/> (Hz) sets smoothing at rest, <see cref="Beta"/> how fast the
-    /// cutoff rises with speed.
+    /// cutoff rises with speed, <see cref="DerivativeCutoff"/> (Hz) how smoothed that speed is: the
+    /// paper's 1 Hz hides a 4 Hz jaw's speed from beta, so the jaw lags; 4 Hz lets beta see it.
+    /// A zero cutoff is taken as 1 Hz (a field Unity left unset).
     /// </summary>
     [Serializable]
     public struct OneEuroSettings
@@ -26,6 +28,8 @@ namespace TalkingTogether.Bridge
         /// <paramref name="dt"/> seconds.</summary>
         public static float Alpha(float cutoff, float dt)
         {
+            if (!(cutoff > 0f))
+                cutoff = 1f;
             var tau = 1.0 / (2.0 * Math.PI * cutoff);
             return (float)(1.0 / (1.0 + tau / dt));
         }

@@ -8,12 +8,20 @@ namespace TalkingTogether.Bridge
     /// are slerped toward the target by the 1-euro factor of their angular speed, since
     /// per-component filtering would leave the unit sphere. Expression and rotations take separate
     /// settings because lips must stay crisp while the head may be smoothed hard.
+    /// The expression default (3 Hz, beta 2, derivative cutoff 4 Hz) costs a 4 Hz jaw (0 to 1,
+    /// sampled at 72 Hz) about 8.5 ms of lag and no amplitude, and keeps about 40% of the noise of a
+    /// face at rest; the former default (3 Hz, beta 1, derivative 1 Hz) cost 22 ms and 17%
+    /// (SmoothingTests measures both).
     /// </summary>
     public sealed class PoseSmoother
     {
-        public OneEuroSettings Expression = new OneEuroSettings(3f, 1f);
-        public OneEuroSettings Rotation = new OneEuroSettings(1.5f, 0.5f);
-        public OneEuroSettings Translation = new OneEuroSettings(1f, 0.5f);
+        public static readonly OneEuroSettings DefaultExpression = new OneEuroSettings(3f, 2f, 4f);
+        public static readonly OneEuroSettings DefaultRotation = new OneEuroSettings(1.5f, 0.5f);
+        public static readonly OneEuroSettings DefaultTranslation = new OneEuroSettings(1f, 0.5f);
+
+        public OneEuroSettings Expression = DefaultExpression;
+        public OneEuroSettings Rotation = DefaultRotation;
+        public OneEuroSettings Translation = DefaultTranslation;
 
         readonly OneEuroFilter[] m_Expression = new OneEuroFilter[Arkit.BlendshapeCount];
         readonly OneEuroFilter[] m_Translation = new OneEuroFilter[3];

@@ -7,13 +7,19 @@ namespace TalkingTogether.Bridge.Samples
     /// <see cref="CoPresentAvatar"/> in Rig mode: an empty neck, a sphere head, two eyes with
     /// pupils (so gaze is visible) and a mouth that opens with jawOpen. Enough to see the stream
     /// working before a real rig is set up; nothing here is needed with a real avatar.
+    /// <see cref="SampleBootstrap"/> adds it at run time; it can also be added by hand.
     /// </summary>
+    [AddComponentMenu("Talking Together/Samples/Placeholder Heads")]
     public sealed class PlaceholderHeads : MonoBehaviour
     {
-        [SerializeField] TalkingTogetherClient m_Client;
+        [Tooltip("What drives the heads: a Talking Together Client, or any other PoseSource.")]
+        [SerializeField] PoseSource m_Client;
         [SerializeField] RoomAnchor m_Room;
         [SerializeField] Color m_ColorA = new Color(0.95f, 0.65f, 0.45f);
         [SerializeField] Color m_ColorB = new Color(0.45f, 0.7f, 0.95f);
+
+        public PoseSource Client { get { return m_Client; } set { m_Client = value; } }
+        public RoomAnchor Room { get { return m_Room; } set { m_Room = value; } }
 
         void Start()
         {

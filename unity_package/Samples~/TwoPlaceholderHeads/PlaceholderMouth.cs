@@ -8,11 +8,11 @@ namespace TalkingTogether.Bridge.Samples
     {
         static readonly int s_JawOpen = Arkit.IndexOf("jawOpen");
 
-        TalkingTogetherClient m_Client;
+        PoseSource m_Client;
         int m_Participant;
         Transform m_Mouth;
 
-        public void Bind(TalkingTogetherClient client, int participant, Transform mouth)
+        public void Bind(PoseSource client, int participant, Transform mouth)
         {
             m_Client = client;
             m_Participant = participant;

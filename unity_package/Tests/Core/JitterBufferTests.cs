@@ -106,9 +106,9 @@ namespace TalkingTogether.Bridge.Tests
         }
 
         [Test]
-        public void UnderrunHoldsTheLastFrameAndGrowsTheDelay()
+        public void UnderrunHoldsTheLastFrameAndStopsTheClock()
         {
-            var delay = new PlayoutDelay { Initial = 0.08, Min = 0.04, Max = 0.2, Step = 0.04, ShrinkAfter = 5.0 };
+            var delay = new PlayoutDelay { Initial = 0.08, Min = 0.04, Max = 0.2, Margin = 0.0 };
             var buffer = Buffer(delay);
             buffer.Push(Assertions.Frame(0, 0f), 0.0);
             buffer.Push(Assertions.Frame(1, 1f), Dt);
@@ -117,22 +117,121 @@ namespace TalkingTogether.Bridge.Tests
             buffer.Sample(1.02, output); // still dry: one underrun, not two
             Assert.AreEqual(1f, output.Participants[0].Translation.x);
             Assert.AreEqual(1, buffer.Stats.Underruns);
-            Assert.AreEqual(0.12, buffer.CurrentDelay, 1e-9);
+            Assert.IsTrue(buffer.IsDry);
+            // The clock stood on frame 1 while dry, so the delay grew by the time it was dry.
+            Assert.AreEqual(1.02 - Dt, buffer.CurrentDelay, 1e-9);
         }
 
         [Test]
-        public void DelayShrinksAfterAQuietPeriodButNotBelowMin()
+        public void PlaybackResumesWhereItStoppedWithoutAJump()
         {
-            var delay = new PlayoutDelay { Initial = 0.08, Min = 0.04, Max = 0.2, Step = 0.04, ShrinkAfter = 1.0 };
+            var buffer = Buffer(new PlayoutDelay { Initial = 0.08, Min = 0.04, Max = 0.5, Margin = 0.0 });
+            var output = new AnimationFrame();
+            buffer.Push(Assertions.Frame(0, 0f), 0.0);
+            buffer.Push(Assertions.Frame(1, 1f), Dt);
+            buffer.Sample(0.5, output); // dry on frame 1
+            buffer.Push(Assertions.Frame(2, 2f), 0.5);
+            buffer.Sample(0.5 + 1.0 / 72, output);
+            var x = output.Participants[0].Translation.x;
+            // One display frame later it is one display frame (at most 5% faster or slower) past frame 1.
+            Assert.AreEqual(1f + (1.0 / 72) / Dt, x, 0.05 * (1.0 / 72) / Dt + 1e-4);
+            Assert.IsFalse(buffer.IsDry);
+        }
+
+        [Test]
+        public void DelaySlewsAtMostFivePercentOfElapsedTime()
+        {
+            // Starts at 0.3 s; once a second of steady arrivals is measured the target drops to one
+            // interval, and the playout clock runs 5% fast until it gets there: no step.
+            var delay = new PlayoutDelay { Initial = 0.3, Min = 0.04, Max = 0.5, Margin = 0.0, ShrinkAfter = 1.0 };
             var buffer = Buffer(delay);
             var output = new AnimationFrame();
-            for (var i = 0; i < 200; i++)
+            var step = 1.0 / 72;
+            var next = 0;
+            var previous = double.NaN;
+            for (var tick = 0; tick < 72 * 10; tick++)
+            {
+                var now = tick * step;
+                for (; next * Dt <= now; next++)
+                    buffer.Push(Assertions.Frame(next, next), next * Dt);
+                buffer.Sample(now, output);
+                var d = buffer.CurrentDelay;
+                if (!double.IsNaN(previous))
+                {
+                    Assert.LessOrEqual(previous - d, 0.05 * step + 1e-9, "a step down at " + now);
+                    Assert.LessOrEqual(d - previous, 1e-9, "up at " + now);
+                }
+                previous = d;
+            }
+            Assert.AreEqual(0.04, buffer.TargetDelay, 1e-9);
+            Assert.AreEqual(0.04, buffer.CurrentDelay, 1e-6, "0.26 s at 5% takes 5.2 s");
+            Assert.AreEqual(0, buffer.Stats.Underruns);
+        }
+
+        [Test]
+        public void DelayShrinksOnlyWithMeasuredHeadroom()
+        {
+            var delay = new PlayoutDelay { Initial = 0.04, Min = 0.04, Max = 0.5, Margin = 0.02, ShrinkAfter = 2.0 };
+            var buffer = Buffer(delay);
+            var output = new AnimationFrame();
+            var i = 0;
+            // Frames late by up to 30 ms: the target is interval + spread + margin = 0.09 s.
+            for (; i < 100; i++)
+            {
+                buffer.Push(Assertions.Frame(i, 0f), i * Dt + (i % 5 == 0 ? 0.03 : 0.0));
+                buffer.Sample(i * Dt + 0.02, output);
+            }
+            Assert.AreEqual(0.09, buffer.TargetDelay, 1e-6);
+            // A slightly smaller jitter (25 ms) is within one margin: nothing moves.
+            for (; i < 200; i++)
+            {
+                buffer.Push(Assertions.Frame(i, 0f), i * Dt + (i % 5 == 0 ? 0.025 : 0.0));
+                buffer.Sample(i * Dt + 0.02, output);
+            }
+            Assert.AreEqual(0.09, buffer.TargetDelay, 1e-6, "no headroom beyond a margin, no shrink");
+            // No jitter at all for longer than the window: it shrinks, to interval + margin.
+            for (; i < 400; i++)
             {
                 buffer.Push(Assertions.Frame(i, 0f), i * Dt);
-                buffer.Sample(i * Dt, output);
+                buffer.Sample(i * Dt + 0.02, output);
             }
-            Assert.AreEqual(0.04, buffer.CurrentDelay, 1e-9);
+            Assert.AreEqual(0.06, buffer.TargetDelay, 1e-6);
+            Assert.AreEqual(0.06, buffer.CurrentDelay, 1e-3, "slewed down to it");
             Assert.AreEqual(0, buffer.Stats.Underruns);
+        }
+
+        [Test]
+        public void MinIsNeverBelowOneIntervalPlusTheMeasuredJitter()
+        {
+            var delay = new PlayoutDelay { Initial = 0.0, Min = 0.0, Max = 0.5, Margin = 0.0 };
+            var buffer = Buffer(delay);
+            var output = new AnimationFrame();
+            for (var i = 0; i < 50; i++)
+            {
+                buffer.Push(Assertions.Frame(i, 0f), i * Dt + (i % 4 == 0 ? 0.015 : 0.0));
+                buffer.Sample(i * Dt + 0.02, output);
+            }
+            Assert.AreEqual(Dt + 0.015, buffer.TargetDelay, 1e-9);
+            Assert.AreEqual(0.015, buffer.MeasuredJitter, 1e-9);
+        }
+
+        [Test]
+        public void FarBehindTheTargetItSkipsAheadInsteadOfSlewingForSeconds()
+        {
+            foreach (var delay in new[] { FixedDelay(0.1), new PlayoutDelay { Initial = 0.1, Min = 0.1, Max = 0.3 } })
+            {
+                var buffer = Buffer(delay);
+                var output = new AnimationFrame();
+                buffer.Push(Assertions.Frame(0, 0f), 0.0);
+                buffer.Sample(0.0, output);
+                buffer.Sample(1.0, output); // a second without frames: dry, the clock stands on frame 0
+                Assert.Greater(buffer.CurrentDelay, 0.9);
+                for (var i = 1; i <= 25; i++)
+                    buffer.Push(Assertions.Frame(i, i), 1.0 + 0.001 * i); // the backlog arrives at once
+                buffer.Sample(1.05, output);
+                Assert.AreEqual(delay.Adaptive ? delay.Max : 0.1, buffer.CurrentDelay, 1e-6, "adaptive: " + delay.Adaptive);
+                Assert.Greater(output.Participants[0].Translation.x, 15f, "it skipped ahead");
+            }
         }
 
         [Test]

@@ -1,10 +1,13 @@
+using System.Collections.Generic;
 using TalkingTogether.V1;
 
 namespace TalkingTogether.Bridge
 {
     /// <summary>
     /// From the generated protobuf messages to Core's frame model, still in room frame R.
-    /// Kept apart from the client so that Core never depends on Google.Protobuf.
+    /// Kept apart from the client so that Core never depends on Google.Protobuf. The client's own
+    /// per-frame path does not use <see cref="CopyTo"/>: it reads frames from their bytes with
+    /// Core's <see cref="WireFrameReader"/>, allocation-free.
     /// </summary>
     public static class WireFrames
     {
@@ -15,6 +18,24 @@ namespace TalkingTogether.Bridge
 
         public static Anchor ToCore(this V1.Anchor a) { return new Anchor(a.Position.ToCore(), a.YawRad); }
 
+        /// <summary>The transport-free part of a stream header; the message itself rides along in
+        /// <see cref="StreamHeader.Wire"/>.</summary>
+        public static StreamHeader ToCore(this ServerHeader header)
+        {
+            var anchors = new List<Bridge.Anchor>();
+            if (header.Layout != null)
+                foreach (var a in header.Layout.Anchors)
+                    anchors.Add(a.ToCore());
+            return new StreamHeader
+            {
+                Fps = header.Fps > 0 ? (int)header.Fps : 25,
+                Anchors = anchors.ToArray(),
+                EpochOffsetNs = header.EpochOffsetNs,
+                SessionId = header.SessionId ?? "",
+                Wire = header,
+            };
+        }
+
         /// <summary>Copies <paramref name="frame"/> into <paramref name="into"/>, reordering the
         /// expression weights into ARKit order with the header's <paramref name="layout"/>.</summary>
         public static void CopyTo(this Frame frame, ExpressionLayout layout, AnimationFrame into)
@@ -22,6 +43,7 @@ namespace TalkingTogether.Bridge
             into.Sequence = (long)frame.Sequence;
             into.CaptureTimeNs = frame.CaptureTimeNs;
             into.EmitTimeNs = frame.EmitTimeNs;
+            into.ClientCaptureTimeNs = frame.ClientCaptureTimeNs;
             var n = System.Math.Min(frame.Participants.Count, AnimationFrame.ParticipantCount);
             for (var i = 0; i < n; i++)
             {
