@@ -1,4 +1,6 @@
 using System;
+using System.Globalization;
+using System.Text;
 
 namespace TalkingTogether.Bridge
 {
@@ -32,6 +34,22 @@ namespace TalkingTogether.Bridge
         public double ClientLatency;
         /// <summary>Seconds since the last frame arrived; NaN before the first.</summary>
         public double SecondsSinceLastFrame;
+
+        /// <summary>The figures as the client's inspector and the sample's status panel show them.</summary>
+        public void AppendSummary(StringBuilder b)
+        {
+            b.Append(ReceivedFps.ToString("0.0", CultureInfo.InvariantCulture)).Append(" fps  delay ").Append(Milliseconds(PlayoutDelay))
+             .Append("  jitter ").Append(Milliseconds(Jitter)).Append('\n');
+            b.Append("frames ").Append(Received).Append("  lost ").Append(Lost).Append("  late ").Append(Late)
+             .Append("  underruns ").Append(Underruns);
+            if (!double.IsNaN(EndToEndLatency))
+                b.Append("\ncapture to display ").Append(Milliseconds(EndToEndLatency));
+        }
+
+        static string Milliseconds(double seconds)
+        {
+            return double.IsNaN(seconds) ? "-" : Math.Round(seconds * 1000.0).ToString(CultureInfo.InvariantCulture) + " ms";
+        }
     }
 
     /// <summary>

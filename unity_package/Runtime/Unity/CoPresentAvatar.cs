@@ -170,7 +170,21 @@ namespace TalkingTogether.Bridge
 
         void Awake()
         {
+            BindHumanoidBones();
             BuildFace();
+        }
+
+        /// <summary>Empty Neck, Head and eye slots take the bones of a Humanoid avatar's Animator,
+        /// so a Ready Player Me, VRM or Mixamo rig needs no bone wiring by hand.</summary>
+        public void BindHumanoidBones()
+        {
+            var animator = GetComponentInChildren<Animator>();
+            if (animator == null || !animator.isHuman)
+                return;
+            if (m_Neck == null) m_Neck = animator.GetBoneTransform(HumanBodyBones.Neck);
+            if (m_Head == null) m_Head = animator.GetBoneTransform(HumanBodyBones.Head);
+            if (m_LeftEye == null) m_LeftEye = animator.GetBoneTransform(HumanBodyBones.LeftEye);
+            if (m_RightEye == null) m_RightEye = animator.GetBoneTransform(HumanBodyBones.RightEye);
         }
 
         void OnEnable()

@@ -87,26 +87,13 @@ namespace TalkingTogether.Bridge.Samples
             var error = m_Client.LastError;
             if (!string.IsNullOrEmpty(error))
                 b.Append(error.Length > 90 ? error.Substring(0, 90) + "..." : error).Append('\n');
-            var stats = m_Client.Statistics;
-            b.Append(stats.ReceivedFps.ToString("0.0")).Append(" fps  delay ").Append(Milliseconds(stats.PlayoutDelay))
-             .Append("  jitter ").Append(Milliseconds(stats.Jitter)).Append('\n');
-            b.Append("frames ").Append(stats.Received)
-             .Append("  lost ").Append(stats.Lost)
-             .Append("  late ").Append(stats.Late)
-             .Append("  underruns ").Append(stats.Underruns)
-             .Append("  reconnects ").Append(m_Client.Reconnects);
-            if (!double.IsNaN(stats.EndToEndLatency))
-                b.Append("\ncapture to display ").Append(Milliseconds(stats.EndToEndLatency));
+            m_Client.Statistics.AppendSummary(b);
+            b.Append("\nreconnects ").Append(m_Client.Reconnects);
             ParticipantPose a, bPose;
             if (m_Client.TryGetPose(0, out a) && m_Client.TryGetPose(1, out bPose))
                 b.Append("\nspeaking  A ").Append(a.Speaking.ToString("0.00"))
                  .Append("  B ").Append(bPose.Speaking.ToString("0.00"));
             return b.ToString();
-        }
-
-        static string Milliseconds(double seconds)
-        {
-            return double.IsNaN(seconds) ? "-" : Mathf.RoundToInt((float)(seconds * 1000.0)) + " ms";
         }
     }
 }

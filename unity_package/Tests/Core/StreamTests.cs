@@ -20,6 +20,23 @@ namespace TalkingTogether.Bridge.Tests
         }
 
         [Test]
+        public void TheSummaryShowsTheFiguresAndLeavesOutAnUnknownLatency()
+        {
+            var stats = new StreamStatistics
+            {
+                ReceivedFps = 24.96, PlayoutDelay = 0.2164, Jitter = 0.0131, Received = 451, Lost = 2, Late = 1, Underruns = 0,
+                EndToEndLatency = double.NaN,
+            };
+            var text = new System.Text.StringBuilder();
+            stats.AppendSummary(text);
+            Assert.AreEqual("25.0 fps  delay 216 ms  jitter 13 ms\nframes 451  lost 2  late 1  underruns 0", text.ToString());
+            stats.EndToEndLatency = 0.0874;
+            text.Length = 0;
+            stats.AppendSummary(text);
+            StringAssert.EndsWith("\ncapture to display 87 ms", text.ToString());
+        }
+
+        [Test]
         public void StoppingPutsThePoseTheAvatarsReadBackToRest()
         {
             var receiver = new StreamReceiver(new PlayoutDelay { Initial = 0.04, Min = 0.04 });

@@ -62,6 +62,21 @@ namespace UnityEngine
         public bool isActiveAndEnabled { get { throw null; } }
     }
 
+
+    public enum HumanBodyBones
+    {
+        Hips = 0, LeftUpperLeg = 1, RightUpperLeg = 2, LeftLowerLeg = 3, RightLowerLeg = 4, LeftFoot = 5, RightFoot = 6,
+        Spine = 7, Chest = 8, Neck = 9, Head = 10, LeftShoulder = 11, RightShoulder = 12, LeftUpperArm = 13,
+        RightUpperArm = 14, LeftLowerArm = 15, RightLowerArm = 16, LeftHand = 17, RightHand = 18, LeftToes = 19,
+        RightToes = 20, LeftEye = 21, RightEye = 22, Jaw = 23,
+    }
+
+    public class Animator : Behaviour
+    {
+        public bool isHuman { get { throw null; } }
+        public Transform GetBoneTransform(HumanBodyBones humanBoneId) { throw null; }
+    }
+
     public class MonoBehaviour : Behaviour
     {
         public Coroutine StartCoroutine(IEnumerator routine) { throw null; }
