@@ -71,26 +71,39 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-@functools.lru_cache(maxsize=None)
-def session_cost(animator: str, checkpoint: str | None) -> float:
-    """Wall seconds one session of `animator` takes per second of audio, run alone (once per process)."""
+def run_session(animator: str, checkpoint: str | None) -> float:
+    """One session of `animator` (speaker activity included) on the measuring audio, pushed as fast
+    as it goes; its wall seconds per second of audio."""
     from talking_together.activity import make_activity
     from talking_together.animators.registry import make_animator
     from talking_together.data.dialogue import demo_dialogue
     from talking_together.layout import resolve_layout
 
     audio = demo_dialogue().audio[: int(MEASURE_SECONDS * SAMPLE_RATE)].astype(np.float32)[:, None]  # (n, 1)
+    session = make_animator(animator, resolve_layout(), 1, make_activity(None, 1), checkpoint=checkpoint)
+    start = time.perf_counter()
+    for begin in range(0, len(audio), MEASURE_CHUNK):
+        session.push(AudioBlock(audio[begin : begin + MEASURE_CHUNK], time.monotonic_ns()))
+    session.flush()
+    return (time.perf_counter() - start) * SAMPLE_RATE / len(audio)
 
-    def run(samples: np.ndarray) -> float:
-        session = make_animator(animator, resolve_layout(), 1, make_activity(None, 1), checkpoint=checkpoint)
-        start = time.perf_counter()
-        for begin in range(0, len(samples), MEASURE_CHUNK):
-            session.push(AudioBlock(samples[begin : begin + MEASURE_CHUNK], time.monotonic_ns()))
-        session.flush()
-        return time.perf_counter() - start
 
-    run(audio)  # untimed: a process's first session pays for lazy set-up (0.68 against 0.07 s/s), later ones do not
-    return run(audio) * SAMPLE_RATE / len(audio)
+@functools.lru_cache(maxsize=None)
+def warm_up(animator: str, checkpoint: str | None) -> None:
+    """Run one session before the server accepts (once per process): a process's first session pays
+    for lazy set-up (models, kernels, caches), 0.68 against 0.07 s of work per s of audio for the
+    baseline, and without this its first client would, and the load guard would read it as a full server."""
+    from talking_together.activity import warm_up as warm_up_activity
+
+    warm_up_activity()
+    run_session(animator, checkpoint)
+
+
+@functools.lru_cache(maxsize=None)
+def session_cost(animator: str, checkpoint: str | None) -> float:
+    """Wall seconds one warm session of `animator` takes per second of audio, run alone (once per process)."""
+    warm_up(animator, checkpoint)
+    return run_session(animator, checkpoint)
 
 
 def measure_capacity(animator: str, checkpoint: str | None, load: float) -> Capacity:

@@ -29,7 +29,7 @@ class ServiceLimits:
     capacity_load: float = 0.6  # the share of each core the measured capacity gives sessions; the rest: loop, gRPC, decoding
     # Whatever the count, no session is admitted while the busiest running one would need this many
     # seconds of work (a worker's wait included) per second of audio with one more beside it.
-    full_load: float = 0.5
+    full_load: float = 0.35
     # Nor while any session's audio has waited this long after arriving before its push: a session
     # that keeps up waits at most about one push (the diffusion engine's ~0.15 s window step).
     full_backlog_s: float = 0.3

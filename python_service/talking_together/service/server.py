@@ -23,14 +23,13 @@ from grpc_reflection.v1alpha import reflection
 
 from calibration import load_calibration
 from talking_together.activity import make_activity
-from talking_together.activity import warm_up as warm_up_activity
 from talking_together.animators.registry import make_animator, resolve_animator_name
 from talking_together.audio.sources import FileSource, open_source
 from talking_together.layout import calibrated_layout, resolve_layout
 from talking_together.replay.recorder import record_room
 from talking_together.replay.recording import RecordingWriter
 from talking_together.service.auth import AuthInterceptor, TokenStore
-from talking_together.service.capacity import resolve_capacity
+from talking_together.service.capacity import resolve_capacity, warm_up
 from talking_together.service.config import ServerConfig
 from talking_together.service.room import RoomSession
 from talking_together.service.tls import server_credentials
@@ -122,7 +121,7 @@ async def start_server(config: ServerConfig) -> Running:
 
         shared_batcher(config.checkpoint)
     calibration = load_calibration(config.calibration) if config.calibration else None  # checked at start, always
-    await asyncio.to_thread(warm_up_activity)  # every session's speaker activity uses these models
+    await asyncio.to_thread(warm_up, config.animator, config.checkpoint)  # the first client gets a warm server
     limits = config.limits
     capacity = await asyncio.to_thread(resolve_capacity, limits.max_sessions, config.animator, config.checkpoint, limits.capacity_load)
     room = None
