@@ -6,7 +6,8 @@ streams a real-reader dialogue in real time (40 ms chunks) while, in turn:
 - nobody else (the baseline row, measured in the same process);
 - a flooder streams 10 minutes of audio as fast as it can in 256 KiB chunks (the limit);
 - a client streams 2 s chunks of 20 ms (the smallest legal chunk) as fast as it can;
-- 32 streams send a header and then nothing.
+- 32 streams send a header and then nothing;
+- 1000 calls with a wrong token, as fast as they go (the server runs with tokens).
 
 Per row: the real-time session's received fps and worst gap between frames, its client-measured
 latency p95, and GetInfo's round trip (p50/p95/max, polled every 100 ms). Issue 18's bars: 25
@@ -44,9 +45,11 @@ from rich.table import Table
 from talking_together.contract import SAMPLE_RATE
 from talking_together.data import real_speech as rs
 from talking_together.service.client import StreamStats, animate_file_stream, audio_requests
+from talking_together.service.auth import new_token
 from talking_together.service.capacity import MOST_MEASURED_SESSIONS
 from talking_together.service.config import SecurityConfig, ServerConfig, ServiceLimits
 from talking_together.service.server import BackgroundServer
+from talking_together.service.tls import open_channel
 from talking_together.v1 import talking_together_pb2 as pb
 from talking_together.v1 import talking_together_pb2_grpc as pb_grpc
 
@@ -54,9 +57,12 @@ FLOOD_CHUNK_MS = 256 * 1024 / 2 / SAMPLE_RATE * 1000  # 256 KiB of mono PCM16 at
 TINY_CHUNK_MS = 20.0
 
 
-def stream(address: str, requests: Iterator[pb.AnimateRequest], stop: threading.Event) -> None:
+Misbehaviour = Callable[[str, str, threading.Event], None]  # (address, token, stop)
+
+
+def stream(address: str, token: str, requests: Iterator[pb.AnimateRequest], stop: threading.Event) -> None:
     """A misbehaving client: reads responses until it is told to stop or the server ends it."""
-    with grpc.insecure_channel(address) as channel:
+    with open_channel(address, token=token) as channel:
         call = pb_grpc.TalkingTogetherStub(channel).Animate(requests)
         try:
             for _ in call:
@@ -66,25 +72,25 @@ def stream(address: str, requests: Iterator[pb.AnimateRequest], stop: threading.
             pass  # refused or cancelled: what a limit does
 
 
-def flooder(wav: Path, chunk_ms: float) -> Callable[[str, threading.Event], None]:
-    def run(address: str, stop: threading.Event) -> None:
+def flooder(wav: Path, chunk_ms: float) -> Misbehaviour:
+    def run(address: str, token: str, stop: threading.Event) -> None:
         def requests() -> Iterator[pb.AnimateRequest]:
             for request in audio_requests(wav, chunk_ms=chunk_ms):
                 if stop.is_set():
                     return
                 yield request
-        stream(address, requests(), stop)
+        stream(address, token, requests(), stop)
     return run
 
 
-def idle_streams(count: int) -> Callable[[str, threading.Event], None]:
-    def run(address: str, stop: threading.Event) -> None:
+def idle_streams(count: int) -> Misbehaviour:
+    def run(address: str, token: str, stop: threading.Event) -> None:
         address = address.replace("127.0.0.1", "[::1]")  # another peer than the real-time session, as another machine is
         def header_then_nothing() -> Iterator[pb.AnimateRequest]:
             yield pb.AnimateRequest(header=pb.ClientHeader(audio_format=pb.AudioFormat(
                 sample_rate_hz=SAMPLE_RATE, channel_count=1, encoding=pb.AUDIO_ENCODING_PCM16)))
             stop.wait()
-        threads = [threading.Thread(target=stream, args=(address, header_then_nothing(), stop)) for _ in range(count)]
+        threads = [threading.Thread(target=stream, args=(address, token, header_then_nothing(), stop)) for _ in range(count)]
         for t in threads:
             t.start()
         for t in threads:
@@ -92,8 +98,23 @@ def idle_streams(count: int) -> Callable[[str, threading.Event], None]:
     return run
 
 
-def poll_info(address: str, stop: threading.Event, out: list[float]) -> None:
-    with grpc.insecure_channel(address) as channel:
+def failed_logins(count: int) -> Misbehaviour:
+    """`count` calls with a wrong token, as fast as they go, from another peer address ([::1])."""
+    def run(address: str, token: str, stop: threading.Event) -> None:
+        with open_channel(address.replace("127.0.0.1", "[::1]"), token="tt_guess") as channel:
+            stub = pb_grpc.TalkingTogetherStub(channel)
+            for _ in range(count):
+                if stop.is_set():
+                    return
+                try:
+                    stub.GetInfo(pb.GetInfoRequest(), timeout=10)
+                except grpc.RpcError:
+                    pass  # UNAUTHENTICATED, then RESOURCE_EXHAUSTED once the address is locked out
+    return run
+
+
+def poll_info(address: str, token: str, stop: threading.Event, out: list[float]) -> None:
+    with open_channel(address, token=token) as channel:
         stub = pb_grpc.TalkingTogetherStub(channel)
         while not stop.is_set():
             start = time.perf_counter()
@@ -102,17 +123,17 @@ def poll_info(address: str, stop: threading.Event, out: list[float]) -> None:
             stop.wait(0.1)
 
 
-def measure(address: str, wav: Path, other: Callable[[str, threading.Event], None] | None) -> dict[str, float]:
+def measure(address: str, token: str, wav: Path, other: Misbehaviour | None) -> dict[str, float]:
     stop = threading.Event()
     info_ms: list[float] = []
-    helpers = [threading.Thread(target=poll_info, args=(address, stop, info_ms))]
+    helpers = [threading.Thread(target=poll_info, args=(address, token, stop, info_ms))]
     if other:
-        helpers.append(threading.Thread(target=other, args=(address, stop)))
+        helpers.append(threading.Thread(target=other, args=(address, token, stop)))
     for t in helpers:
         t.start()
     time.sleep(1.0)  # the misbehaviour is under way before the real-time session opens
     stats = StreamStats()
-    with grpc.insecure_channel(address) as channel:
+    with open_channel(address, token=token) as channel:
         for response in animate_file_stream(channel, wav, realtime=True):
             stats.add(response)
     stop.set()
@@ -236,7 +257,10 @@ def misbehaviour(console: Console, dialogue_audio: np.ndarray, seconds: float, t
     """A real-time session and GetInfo beside each misbehaving client in turn."""
     # Bound to every loopback address (IPv4 and IPv6), so the idle streams can come from another peer
     # address ([::1]) than the real-time session (127.0.0.1): per-peer caps see two machines.
-    config = ServerConfig(host="::", port=0, animator="baseline", security=SecurityConfig(insecure=True))
+    # With tokens, so that failed logins are a misbehaviour too; every other client holds a good one.
+    tokens = tmp / "tokens.json"
+    token = new_token(tokens, "bench", "animate,subscribe,info")
+    config = ServerConfig(host="::", port=0, animator="baseline", security=SecurityConfig(insecure=True, tokens=str(tokens)))
     with BackgroundServer(config) as server:
         address = f"127.0.0.1:{server.running.port}"  # the real-time session's peer; the idle streams use [::1]
         wav, long_wav = tmp / "dialogue.wav", tmp / "long.wav"
@@ -250,13 +274,14 @@ def misbehaviour(console: Console, dialogue_audio: np.ndarray, seconds: float, t
             f"flood: 10 min as fast as possible, {FLOOD_CHUNK_MS / 1000:.1f} s chunks": flooder(long_wav, FLOOD_CHUNK_MS),
             f"tiny chunks: {TINY_CHUNK_MS:.0f} ms, as fast as possible": flooder(long_wav, TINY_CHUNK_MS),
             "32 idle streams (header, then nothing)": idle_streams(32),
+            "1000 failed logins (wrong token), as fast as possible": failed_logins(1000),
         }
         table = Table(title="A real-time session and GetInfo while another client misbehaves", title_justify="left")
         for col in ("other client", "fps", "worst gap ms", "latency p95 ms", "GetInfo p50 ms", "p95", "max", "gap / alone"):
             table.add_column(col, justify="left" if col == "other client" else "right")
         alone = None
         for name, other in rows.items():
-            r = measure(address, wav, other)
+            r = measure(address, token, wav, other)
             alone = alone or r
             table.add_row(name, f"{r['fps']:.2f}", f"{r['gap']:.0f}", f"{r['latency']:.0f}", f"{r['info50']:.1f}",
                           f"{r['info95']:.1f}", f"{r['infomax']:.1f}", f"{r['gap'] / alone['gap']:.2f}")
