@@ -240,6 +240,7 @@ def main() -> None:
     parser.add_argument("--animator", choices=("baseline", "diffusion"), default="baseline",
                         help="the animator of the capacity run (default: %(default)s)")
     parser.add_argument("--skip-misbehaviour", action="store_true", help="only the capacity run")
+    parser.add_argument("--skip-capacity", action="store_true", help="only the misbehaving clients")
     parser.add_argument("--most-clients", type=int, default=24, help="client processes the capacity run starts at most (default: %(default)s)")
     parser.add_argument("--max-sessions", type=int, help="configure the capacity run's max_sessions (default: measured, "
                         "as `serve --max-sessions auto`), e.g. 64 to see the load guard refuse on its own")
@@ -250,7 +251,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_misbehaviour:
             misbehaviour(console, dialogue.audio, args.seconds, Path(tmp))
-        beyond_capacity(console, dialogue.audio, args.animator, Path(tmp), args.max_sessions, args.most_clients)
+        if not args.skip_capacity:
+            beyond_capacity(console, dialogue.audio, args.animator, Path(tmp), args.max_sessions, args.most_clients)
 
 
 def misbehaviour(console: Console, dialogue_audio: np.ndarray, seconds: float, tmp: Path) -> None:
