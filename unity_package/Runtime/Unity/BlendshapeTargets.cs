@@ -31,22 +31,8 @@ namespace TalkingTogether.Bridge
     /// Base class for components that take ARKit-driven weights by name through some other API,
     /// chiefly a VRM 1.0 runtime's expressions: list them in <see cref="CoPresentAvatar"/>'s
     /// <i>Expression Targets</i> and pick the <see cref="BlendshapePreset.Vrm10Expressions"/>
-    /// preset. An adapter for UniVRM 1.0, for example (UniVRM is not a dependency of this package):
-    /// <code>
-    /// public sealed class Vrm10Expressions : BlendshapeTargetBehaviour
-    /// {
-    ///     [SerializeField] UniVRM10.Vrm10Instance m_Vrm;
-    ///     public override int ShapeCount { get { return BlendshapePresets.Vrm10ExpressionNames.Length; } }
-    ///     public override string GetShapeName(int i) { return BlendshapePresets.Vrm10ExpressionNames[i]; }
-    ///     public override float FullWeight { get { return 1f; } }
-    ///     public override void SetWeight(int i, float w)
-    ///     {
-    ///         var preset = (UniVRM10.ExpressionPreset)System.Enum.Parse(typeof(UniVRM10.ExpressionPreset), GetShapeName(i));
-    ///         m_Vrm.Runtime.Expression.SetWeight(UniVRM10.ExpressionKey.CreateFromPreset(preset), w);
-    ///     }
-    /// }
-    /// </code>
-    /// (cache the keys in a real adapter rather than parsing every frame).
+    /// preset. <c>Vrm10Expressions</c> (Runtime/Vrm, compiled when UniVRM is installed) is the
+    /// UniVRM 1.0 one.
     /// </summary>
     public abstract class BlendshapeTargetBehaviour : MonoBehaviour, IBlendshapeTarget
     {
