@@ -270,7 +270,7 @@ def test_session_load_is_work_per_audio_second_over_the_window() -> None:
         now[0] += 0.25
         load(4000, 0.1)  # each 0.25 s of audio took 0.1 s
     assert load.load() == pytest.approx(0.4)
-    now[0] += 2.5  # the window forgets
+    now[0] += 2.5  # the window (2 s here) forgets
     assert load.load() == 0.0
     load(SAMPLE_RATE, 0.3)
     load.clear()  # and so does a session that ended
@@ -282,15 +282,17 @@ def test_sessions_up_to_one_per_core_do_not_stretch_each_other() -> None:
     busy = gauge.watch(SessionLoad())
     busy(SAMPLE_RATE, 0.3)
     assert gauge.with_one_more() == pytest.approx(0.3)  # a second session gets the second core
-    gauge.watch(SessionLoad())
+    quiet = gauge.watch(SessionLoad())
     assert gauge.with_one_more() == pytest.approx(0.45) and not gauge.full()  # a third shares: 0.3 x 3/2
     gauge.watch(SessionLoad())
     assert gauge.with_one_more() == pytest.approx(0.4) and not gauge.full()
     busy(SAMPLE_RATE, 0.5)  # 0.4 s per s now: 0.53 with a fourth
     assert gauge.full()
+    quiet(SAMPLE_RATE, 0.1)  # the mean, not the busiest: (0.4 + 0.1) / 2 = 0.25, 0.33 with a fourth
+    assert gauge.mean() == pytest.approx(0.25) and gauge.busiest() == pytest.approx(0.4) and not gauge.full()
 
 
-def test_admission_refuses_while_the_busiest_session_is_at_full_load() -> None:
+def test_admission_refuses_while_the_sessions_are_at_full_load() -> None:
     limits = ServiceLimits(max_sessions=64, full_load=0.5)
     admission = Admission(Capacity(64), limits)
     admission.gauge = LoadGauge(limits.full_load, limits.full_backlog_s, cores=1)  # on one core, every session stretches the others
@@ -302,7 +304,7 @@ def test_admission_refuses_while_the_busiest_session_is_at_full_load() -> None:
     slot.load(SAMPLE_RATE, 0.6)  # 0.4 s per s: 0.53 with a fourth, past full_load
     with pytest.raises(Refusal) as err:
         admission.admit("ipv4:10.0.0.4:1")
-    assert err.value.code == EXHAUSTED and "0.40 s of work per s of audio, about 0.53 with one more" in str(err.value)
+    assert err.value.code == EXHAUSTED and "0.40 s of work per s of audio on average, about 0.53 with one more" in str(err.value)
     assert "full_load 0.5" in str(err.value)
     second.release()
     slot.release()  # the busy session left: room again

@@ -151,7 +151,7 @@ def test_page_shows_both_heads_and_the_speakers_mouth_moves(room: dict) -> None:
             assert page.locator("#VRButton").count() == 1, "no Enter VR button"  # says VR NOT SUPPORTED without a headset
 
             shots = []
-            for _ in range(8):  # ~3 s of the reader's speech
+            for _ in range(12):  # ~4.5 s of the reader's speech, pauses between words included
                 data = page.screenshot()
                 shots.append(page.evaluate("""() => { const t = window.talkingTogether; return {
                     jaw: t.last.participants.map((p) => p.expression[t.header.expression_names.indexOf('jawOpen')]),

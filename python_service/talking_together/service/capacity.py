@@ -17,7 +17,7 @@ which.
 A start-up figure cannot see what happens later: sessions contend for the GIL and the worker
 threads, the process pays per-session gRPC and decoding costs, and other programs load the
 machine. So admission also watches what the running sessions cost now (`LoadGauge`): each
-session's pushes are timed, waiting for a worker included, and once the busiest session would
+session's pushes are timed, waiting for a worker included, and once the sessions' mean load would
 need `full_load` seconds of work per second of audio with one more beside it, or once any
 session's audio has waited `full_backlog_s` before its push (the sign that the event loop or the
 GIL, which no push timing sees, is the bottleneck), the next session is refused, whatever the
@@ -129,7 +129,7 @@ class SessionLoad:
 
     MIN_AUDIO_S = 0.5  # less audio than this in the window says nothing about the load yet
 
-    def __init__(self, window_s: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, window_s: float = 4.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._window_s, self._clock = window_s, clock
         self._pushes: deque[tuple[float, int, float, float]] = deque()  # (when, samples, wall s, backlog s)
 
@@ -160,9 +160,11 @@ class SessionLoad:
 
 
 class LoadGauge:
-    """The running sessions' loads. The server is full once the busiest would reach `full_load` with
+    """The running sessions' loads. The server is full once their mean would reach `full_load` with
     one more session, or once any session's audio waits `full_backlog_s`: then the work is not
-    where the load counts it (the event loop, contention for the GIL) and sessions fall behind."""
+    where the load counts it (the event loop, contention for the GIL) and sessions fall behind.
+    The mean, not the busiest: what one more session stretches is shared, and one session's
+    burst (a new voice's embeddings) is not the server's load."""
 
     def __init__(self, full_load: float, full_backlog_s: float, cores: int | None = None) -> None:
         self.full_load, self.full_backlog_s = full_load, full_backlog_s
@@ -179,14 +181,19 @@ class LoadGauge:
     def busiest(self) -> float:
         return max((session.load() for session in self._sessions), default=0.0)
 
+    def mean(self) -> float:
+        """The mean load of the sessions with enough audio in the window to judge."""
+        loads = [load for load in (session.load() for session in self._sessions) if load > 0]
+        return sum(loads) / len(loads) if loads else 0.0
+
     def with_one_more(self) -> float:
-        """The busiest load expected with one more session. Up to one session per core run side by
+        """The mean load expected with one more session. Up to one session per core run side by
         side; past that they share the cores, the GIL and the workers, so each one's work
         stretches with their number (n sessions -> n + 1)."""
         running = len(self._sessions)
         if running + 1 <= self._cores:
-            return self.busiest()
-        return self.busiest() * (running + 1) / running
+            return self.mean()
+        return self.mean() * (running + 1) / running
 
     def most_behind(self) -> float:
         return max((session.backlog() for session in self._sessions), default=0.0)

@@ -27,7 +27,7 @@ class ServiceLimits:
     # the load guard below refuses sooner when the running sessions leave no room.
     max_sessions: int | None = 8
     capacity_load: float = 0.6  # the share of each core the measured capacity gives sessions; the rest: loop, gRPC, decoding
-    # Whatever the count, no session is admitted while the busiest running one would need this many
+    # Whatever the count, no session is admitted while the running ones would need on average this many
     # seconds of work (a worker's wait included) per second of audio with one more beside it.
     full_load: float = 0.35
     # Nor while any session's audio has waited this long after arriving before its push: a session

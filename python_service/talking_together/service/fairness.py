@@ -92,8 +92,8 @@ class Admission:
             gauge = self.gauge
             raise Refusal(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"server is full at {self.admitted} sessions: its busiest session needs {gauge.busiest():.2f} s of work per s of "
-                f"audio, about {gauge.with_one_more():.2f} with one more (full_load {gauge.full_load:g}), and audio waits up to "
+                f"server is full at {self.admitted} sessions: they need {gauge.mean():.2f} s of work per s of audio on "
+                f"average, about {gauge.with_one_more():.2f} with one more (full_load {gauge.full_load:g}), and audio waits up to "
                 f"{gauge.most_behind():.2f} s (full_backlog_s {gauge.full_backlog_s:g}); another would slow them all: retry later",
             )
         address = peer_address(peer)
