@@ -11,27 +11,17 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from talking_together.activity.base import FrameStft, Framer, SpeakerActivity, StftConfig, frame_f1, stream_activity
 from talking_together.activity.doa import DoaActivity, DoaActivityConfig, search_azimuth
 from talking_together.activity.embedding import EmbeddingActivity, EmbeddingActivityConfig
 from talking_together.activity.pitch import PitchActivity, PitchActivityConfig
 from talking_together.activity.vad import EnergyActivity, EnergyVad, EnergyVadConfig, NeuralVad, NeuralVadConfig
-from talking_together.activity import voices
 from talking_together.activity.voices import VoiceProfile, enroll_profile
 
 if TYPE_CHECKING:
     from calibration import Calibration
 
 log = logging.getLogger(__name__)
-
-
-def warm_up() -> None:
-    """Load the neural VAD and the voice encoder and compile librosa's kernels (~3.5 s, once per
-    process), so that the first session's frames do not stall for it."""
-    NeuralVad().step(np.zeros(640, np.float32))
-    voices.warm_up()
 
 
 def make_activity(calibration: Calibration | None, channels: int) -> SpeakerActivity:
@@ -79,6 +69,5 @@ __all__ = [
     "frame_f1",
     "stream_activity",
     "make_activity",
-    "warm_up",
     "search_azimuth",
 ]

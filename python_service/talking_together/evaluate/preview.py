@@ -13,18 +13,12 @@ import numpy as np  # noqa: E402
 
 from talking_together.contract import BLENDSHAPE_INDEX, FPS  # noqa: E402
 from talking_together.geometry import DEFAULT_HEAD, eye_midpoint_world, gaze_direction  # noqa: E402
+from talking_together.service.convert import quat_from_proto as _q  # noqa: E402
+from talking_together.service.convert import vec3_from_proto as _v  # noqa: E402
 from talking_together.v1 import talking_together_pb2 as pb  # noqa: E402
 
 COLOURS = ("tab:blue", "tab:orange")
 GAZE_RAY_M = 0.6
-
-
-def _q(q: pb.Quat) -> np.ndarray:
-    return np.array([q.x, q.y, q.z, q.w])
-
-
-def _v(v: pb.Vec3) -> np.ndarray:
-    return np.array([v.x, v.y, v.z])
 
 
 def render_preview(

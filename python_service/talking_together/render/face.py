@@ -44,6 +44,11 @@ S = np.linspace(-1.0, 1.0, 17)  # across the mouth: -1 the person's left corner 
 U = np.linspace(-1.0, 1.0, 11)  # across an eye: -1 the inner corner, +1 the outer
 
 
+def mix(a: Colour, b: Colour, t: float) -> Colour:
+    """The colour a fraction `t` of the way from `a` to `b`."""
+    return tuple(int((1 - t) * x + t * y) for x, y in zip(a, b))  # type: ignore[return-value]
+
+
 def _shade(colour: Colour, k: float) -> Colour:
     """`colour` darker (k < 1) or lighter (k > 1)."""
     return tuple(min(255, int(k * c)) for c in colour)  # type: ignore[return-value]

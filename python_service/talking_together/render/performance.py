@@ -23,6 +23,8 @@ import numpy as np
 
 from talking_together.contract import ARKIT_BLENDSHAPES, FPS, NUM_EXPRESSIONS, NUM_PARTICIPANTS, SAMPLE_RATE, SAMPLES_PER_FRAME
 from talking_together.geometry import Anchor
+from talking_together.service.convert import quat_from_proto as quat
+from talking_together.service.convert import vec3_from_proto as vec
 from talking_together.v1 import talking_together_pb2 as pb
 
 log = logging.getLogger(__name__)
@@ -85,19 +87,13 @@ def performance_from_responses(responses: Sequence[pb.AnimateResponse], title: s
     columns = np.array([names.index(n) if n in names else -1 for n in ARKIT_BLENDSHAPES])
     known = columns >= 0  # a weight the stream does not name stays 0
 
-    def vec(v: pb.Vec3) -> list[float]:
-        return [v.x, v.y, v.z]
-
-    def quat(q: pb.Quat) -> list[float]:
-        return [q.x, q.y, q.z, q.w] if (q.x, q.y, q.z, q.w) != (0, 0, 0, 0) else [0.0, 0.0, 0.0, 1.0]
-
     def field(get) -> np.ndarray:
         return np.array([[get(p) for p in f.participants] for f in rows], dtype=np.float64)
 
     raw = field(lambda p: (list(p.expression) + [0.0] * len(names))[: len(names)])
     expression = np.zeros(raw.shape[:2] + (NUM_EXPRESSIONS,))
     expression[..., known] = raw[..., columns[known]]
-    anchors = tuple(Anchor(np.array(vec(a.position)), a.yaw_rad) for a in header.layout.anchors) if header else ()
+    anchors = tuple(Anchor(vec(a.position), a.yaw_rad) for a in header.layout.anchors) if header else ()
     if not title and header:
         title = " · ".join(x for x in (header.layout.description, header.animator) if x)
     return Performance(

@@ -13,18 +13,14 @@ from PIL import ImageDraw, ImageFont
 
 from talking_together.contract import FPS
 from talking_together.geometry import DEFAULT_HEAD, Anchor, eye_midpoint_world, gaze_direction, quat_rotate
+from talking_together.render.face import Colour, mix
 from talking_together.render.performance import Performance
 
-Colour = tuple[int, int, int]
 HEAD_R_M = 0.09
 TRAIL_S = 2.0
 GRID_M = 0.5
 MARGIN_M = 0.45
 RAY_SHIFT_PX = 2.5
-
-
-def _mix(a: Colour, b: Colour, t: float) -> Colour:
-    return tuple(int((1 - t) * x + t * y) for x, y in zip(a, b))  # type: ignore[return-value]
 
 
 class TopView:
@@ -62,7 +58,7 @@ class TopView:
     def draw_static(self, draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont, text: Colour) -> None:
         """Grid, seats and a scale bar: drawn once into the background."""
         x0, y0, x1, y1 = self.rect
-        grid = _mix(self.background, (255, 255, 255), 0.07)
+        grid = mix(self.background, (255, 255, 255), 0.07)
         lo = self.centre_m - np.array([x1 - x0, y1 - y0]) / (2 * self.k)
         hi = self.centre_m + np.array([x1 - x0, y1 - y0]) / (2 * self.k)
         for gx in np.arange(np.ceil(lo[0] / GRID_M), np.floor(hi[0] / GRID_M) + 1) * GRID_M:
@@ -72,7 +68,7 @@ class TopView:
             py = self.px(np.array([0.0, gz]))[1]
             draw.line((x0, py, x1, py), fill=grid, width=max(1, round(self.line)))
         for anchor, colour in zip(self.p.anchors, self.colours):
-            self._seat(draw, anchor, _mix(self.background, colour, 0.45))
+            self._seat(draw, anchor, mix(self.background, colour, 0.45))
         bar = GRID_M * self.k
         bx, by = x0 + 12 * self.line, y1 - 14 * self.line
         draw.line((bx, by, bx + bar, by), fill=text, width=max(1, round(2 * self.line)))
@@ -90,14 +86,14 @@ class TopView:
         """Trails, bodies, heads with their noses, and gaze rays at row i."""
         p = self.p
         for k, colour in enumerate(self.colours):
-            light = _mix(colour, (255, 255, 255), 0.35)
+            light = mix(colour, (255, 255, 255), 0.35)
             start = max(0, i - int(TRAIL_S * FPS))
             trail = self.px(p.head_world_position[start : i + 1, k][:, [0, 2]])
             if len(trail) > 1:
-                draw.line(trail.ravel().tolist(), fill=_mix(self.background, colour, 0.6), width=max(1, round(1.5 * self.line)))
+                draw.line(trail.ravel().tolist(), fill=mix(self.background, colour, 0.6), width=max(1, round(1.5 * self.line)))
             if self.bases is not None:
                 f = p.anchors[k].forward[[0, 2]]
-                draw.polygon(self._ring(self.bases[i, k][[0, 2]], np.array([-f[1], f[0]]), f, 0.2, 0.11), fill=_mix(self.background, colour, 0.5))
+                draw.polygon(self._ring(self.bases[i, k][[0, 2]], np.array([-f[1], f[0]]), f, 0.2, 0.11), fill=mix(self.background, colour, 0.5))
             eye = self.eyes[i, k][[0, 2]]
             g = self.gaze[i, k][[0, 2]]
             g = g / max(float(np.linalg.norm(g)), 1e-6)

@@ -15,11 +15,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from talking_together.contract import BLENDSHAPE_INDEX, FPS
 from talking_together.geometry import Anchor, compose_head_world, matrix_from_quat
-from talking_together.render.face import STYLES, FacePainter, Pose, View
+from talking_together.render.face import STYLES, Colour, FacePainter, Pose, View, mix
 from talking_together.render.performance import Performance
 from talking_together.render.room import TopView
 
-Colour = tuple[int, int, int]
 Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in video pixels
 WIDTH, HEIGHT = 1280, 720
 SUPERSAMPLE = 2
@@ -42,10 +41,6 @@ class Layout:
 
 def _size(rect: Rect, scale: int = SUPERSAMPLE) -> tuple[int, int]:
     return (rect[2] - rect[0]) * scale, (rect[3] - rect[1]) * scale
-
-
-def _mix(a: Colour, b: Colour, t: float) -> Colour:
-    return tuple(int((1 - t) * x + t * y) for x, y in zip(a, b))  # type: ignore[return-value]
 
 
 def _font(size: float) -> ImageFont.FreeTypeFont:
@@ -125,9 +120,9 @@ class FrameRenderer:
         """The speaking indicator: a lamp that lights at 0.5 and a bar as long as the probability."""
         x0, y0, x1, y1 = self.layout.tags[k]
         cy = (y0 + y1) / 2
-        d.ellipse((x0 + 70, cy - 9, x0 + 88, cy + 9), fill=COLOURS[k] if speaking >= 0.5 else _mix(PANEL, COLOURS[k], 0.25))
+        d.ellipse((x0 + 70, cy - 9, x0 + 88, cy + 9), fill=COLOURS[k] if speaking >= 0.5 else mix(PANEL, COLOURS[k], 0.25))
         bx0, bx1 = x0 + 104, x1 - 136
-        d.rounded_rectangle((bx0, cy - 8, bx1, cy + 8), radius=8, fill=_mix(PANEL, (0, 0, 0), 0.35))
+        d.rounded_rectangle((bx0, cy - 8, bx1, cy + 8), radius=8, fill=mix(PANEL, (0, 0, 0), 0.35))
         if speaking > 0.02:
             d.rounded_rectangle((bx0, cy - 8, bx0 + max(16, (bx1 - bx0) * speaking), cy + 8), radius=8, fill=COLOURS[k])
         d.text((x1 - 18, cy), f"speaking {speaking:.2f}", fill=TEXT if speaking >= 0.5 else MUTED, font=self.fonts["label"], anchor="rm")
@@ -140,12 +135,12 @@ class FrameRenderer:
         n = int(STRIP_S * FPS)
         start = max(0, i - n + 1)
         xs = gx1 - (i - np.arange(start, i + 1)) * (gx1 - gx0) / (n - 1)
-        d.line((gx0, gy1, gx1, gy1), fill=_mix(PANEL, TEXT, 0.2), width=ss)
+        d.line((gx0, gy1, gx1, gy1), fill=mix(PANEL, TEXT, 0.2), width=ss)
         jaw = BLENDSHAPE_INDEX["jawOpen"]
         for k in range(2):
             if len(xs) > 1:
                 jy = gy1 - (gy1 - gy0) * self.p.expression[start : i + 1, k, jaw]
-                d.line(np.column_stack([xs, jy]).ravel().tolist(), fill=_mix(PANEL, COLOURS[k], 0.45), width=ss)
+                d.line(np.column_stack([xs, jy]).ravel().tolist(), fill=mix(PANEL, COLOURS[k], 0.45), width=ss)
                 sy = gy1 - (gy1 - gy0) * self.p.speaking[start : i + 1, k]
                 d.line(np.column_stack([xs, sy]).ravel().tolist(), fill=COLOURS[k], width=round(2 * ss), joint="curve")
         d.line((gx1, gy0, gx1, gy1), fill=TEXT, width=ss)

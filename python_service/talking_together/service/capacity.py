@@ -92,10 +92,8 @@ def run_session(animator: str, checkpoint: str | None) -> float:
 def warm_up(animator: str, checkpoint: str | None) -> None:
     """Run one session before the server accepts (once per process): a process's first session pays
     for lazy set-up (models, kernels, caches), 0.68 against 0.07 s of work per s of audio for the
-    baseline, and without this its first client would, and the load guard would read it as a full server."""
-    from talking_together.activity import warm_up as warm_up_activity
-
-    warm_up_activity()
+    baseline, and without this its first client would, and the load guard would read it as a full server.
+    The session loads the neural VAD and the voice encoder on the way."""
     run_session(animator, checkpoint)
 
 

@@ -32,6 +32,16 @@ def _quat(q: np.ndarray) -> pb.Quat:
     return pb.Quat(x=float(q[0]), y=float(q[1]), z=float(q[2]), w=float(q[3]))
 
 
+def vec3_from_proto(v: pb.Vec3) -> np.ndarray:
+    return np.array([v.x, v.y, v.z])
+
+
+def quat_from_proto(q: pb.Quat) -> np.ndarray:
+    """(x, y, z, w); an unset quaternion (all zero) reads as the identity."""
+    xyzw = np.array([q.x, q.y, q.z, q.w])
+    return xyzw if xyzw.any() else np.array([0.0, 0.0, 0.0, 1.0])
+
+
 def participant_to_proto(p: ParticipantState) -> pb.ParticipantFrame:
     return pb.ParticipantFrame(
         translation=_vec3(p.translation),

@@ -40,10 +40,12 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import grpc
+import numpy as np
 from aiohttp import WSMsgType, web
 
 from talking_together.geometry.frames import DEFAULT_HEAD
 from talking_together.service.client import subscribe
+from talking_together.service.convert import quat_from_proto, vec3_from_proto
 from talking_together.service.hygiene import client_text
 from talking_together.v1 import talking_together_pb2 as pb
 
@@ -69,11 +71,11 @@ class UpstreamError(Exception):
 
 
 def _vec(v: pb.Vec3) -> list[float]:
-    return [round(v.x, 5), round(v.y, 5), round(v.z, 5)]
+    return np.round(vec3_from_proto(v), 5).tolist()  # 5 decimals: 10 um, and a frame's JSON stays small
 
 
 def _quat(q: pb.Quat) -> list[float]:
-    return [round(q.x, 5), round(q.y, 5), round(q.z, 5), round(q.w, 5)]
+    return np.round(quat_from_proto(q), 5).tolist()
 
 
 class Translator:
