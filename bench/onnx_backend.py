@@ -21,6 +21,7 @@ import time
 import numpy as np
 import torch
 
+from talking_together.service.config import ServerConfig
 from talking_together.animators.diffusion import StreamingConfig, Window, WindowBatcher
 from talking_together.export import ExportSettings, OnnxDenoiser, export_onnx
 from talking_together.model import DEFAULT_CHECKPOINT, MOTION_DIM, load_generator
@@ -58,7 +59,7 @@ def main() -> None:
     ap.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     ap.add_argument("--rooms", default="1,4,16", help="windows per batch (rooms sharing one pass)")
     ap.add_argument("--repeats", type=int, default=30)
-    ap.add_argument("--threads", type=int, default=StreamingConfig().cpu_threads, help="CPU threads per backend (the live default: 1)")
+    ap.add_argument("--threads", type=int, default=ServerConfig().cpu_threads, help="CPU threads per backend (default: serve's, ServerConfig.cpu_threads)")
     args = ap.parse_args()
 
     import onnxruntime as ort

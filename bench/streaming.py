@@ -29,6 +29,7 @@ import torch
 
 from talking_together.activity import make_activity
 from talking_together.animators.baseline import BaselineAnimator
+from talking_together.service.config import ServerConfig
 from talking_together.animators.diffusion import BackendConfig, DiffusionAnimator, StreamingConfig, WindowBatcher
 from talking_together.animators.diffusion.backend import make_denoiser
 from talking_together.audio import AudioBlock
@@ -139,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.device == "cpu":
-        torch.set_num_threads(StreamingConfig().cpu_threads)
+        torch.set_num_threads(ServerConfig().cpu_threads)  # as serve runs it
     generator = load_generator(args.checkpoint, args.device)
     device_name = torch.cuda.get_device_name() if args.device == "cuda" else f"CPU ({torch.get_num_threads()} torch thread)"
     params = sum(p.numel() for p in generator.parameters()) / 1e6

@@ -321,11 +321,27 @@ def test_serve_max_sessions_takes_a_count_or_auto() -> None:
 
 
 def test_a_session_whose_audio_waits_fills_the_server_whatever_the_load() -> None:
+    now = [100.0]
     gauge = LoadGauge(full_load=0.5, full_backlog_s=0.3, cores=2)
-    session = gauge.watch(SessionLoad())
-    session(SAMPLE_RATE, 0.05, backlog_s=0.02)  # light work, audio pushed at once
+    session = gauge.watch(SessionLoad(clock=lambda: now[0]))
+    session(SAMPLE_RATE, 0.05, waited_s=0.02)  # light work, audio pushed at once
     assert not gauge.full()
-    session(640, 0.002, backlog_s=0.8)  # its newest audio waited 0.8 s: the loop, not the push, is behind
+    now[0] += 1.8  # a real-time client's next 40 ms arrived 1 s later and waited 0.8 s
+    session(640, 0.002, waited_s=0.8)  # the loop, not the push, is behind
     assert gauge.most_behind() == pytest.approx(0.8) and gauge.full()
-    session(640, 0.002, backlog_s=0.01)  # caught up
+    now[0] += 0.04
+    session(640, 0.002, waited_s=0.01)  # caught up
     assert not gauge.full()
+
+
+def test_a_client_ahead_of_real_time_is_not_behind_when_its_audio_waits() -> None:
+    now = [100.0]
+    gauge = LoadGauge(full_load=0.5, full_backlog_s=0.3, cores=2)
+    flooder = gauge.watch(SessionLoad(clock=lambda: now[0]))
+    for k in range(4):  # 8 s chunks every 4 s (2x real time), each but the first waiting 1 s for the one before
+        now[0] += 4.0
+        flooder(8 * SAMPLE_RATE, 0.8, waited_s=1.0 if k else 0.0)
+        assert flooder.backlog() == 0.0 and not gauge.full()  # its audio is not due yet: the server keeps up
+    now[0] += 30.0  # it stopped, then sent on late: now its audio is due as it arrives
+    flooder(640, 0.002, waited_s=0.5)
+    assert flooder.backlog() == pytest.approx(0.5) and gauge.full()

@@ -123,16 +123,30 @@ def resolve_capacity(max_sessions: int | None, animator: str, checkpoint: str | 
 
 class SessionLoad:
     """One session's recent load (a `WorkMeter`): wall seconds its pushes took per second of their
-    audio, and how long its newest audio had waited since it arrived (its backlog)."""
+    audio, and how far behind real time its newest audio was when its push began (its backlog).
+
+    Behind real time, not since arrival: a client that sends ahead of real time (a file streamed
+    at the pacer's 2x, in 8 s chunks) has audio that waits by its own doing, while the server still
+    keeps up with it. Its audio is due when real time reaches it (first arrival + audio before it),
+    so only a server that falls behind the clock counts as behind."""
 
     MIN_AUDIO_S = 0.5  # less audio than this in the window says nothing about the load yet
 
     def __init__(self, window_s: float = 4.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._window_s, self._clock = window_s, clock
         self._pushes: deque[tuple[float, int, float, float]] = deque()  # (when, samples, wall s, backlog s)
+        self._first_arrival: float | None = None
+        self._audio_s = 0.0  # pushed so far
 
-    def __call__(self, samples: int, wall_s: float, backlog_s: float = 0.0) -> None:
-        self._pushes.append((self._clock(), samples, wall_s, backlog_s))
+    def __call__(self, samples: int, wall_s: float, waited_s: float = 0.0) -> None:
+        """A push of `samples` that took `wall_s`, begun `waited_s` after its audio arrived."""
+        began = self._clock() - wall_s
+        arrived = began - waited_s
+        if self._first_arrival is None:
+            self._first_arrival = arrived
+        due = max(arrived, self._first_arrival + self._audio_s)
+        self._audio_s += samples / SAMPLE_RATE
+        self._pushes.append((self._clock(), samples, wall_s, max(0.0, began - due)))
         self._forget_old()
 
     def _forget_old(self) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 import grpc
+import torch
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -127,6 +128,7 @@ async def start_server(config: ServerConfig) -> Running:
     check_exposure(config)
     check_port_free(config.host, config.port)  # now, not after seconds of loading and measuring
     config = replace(config, animator=resolve_animator_name(config.animator, config.checkpoint))
+    torch.set_num_threads(config.cpu_threads)  # before any model loads: see ServerConfig.cpu_threads
     if config.animator == "diffusion":  # an explicit --animator diffusion loads now, so a bad checkpoint stops the start
         from talking_together.animators.diffusion import shared_batcher
 

@@ -34,11 +34,9 @@ def _shared_batcher(checkpoint: str | None, config: StreamingConfig, device: str
 
     # onnxruntime picks its own providers; the sampler's few tensor operations around it stay on the CPU
     device = device or ("cuda" if torch.cuda.is_available() and backend.name == "torch" else "cpu")
-    if device == "cpu":
-        torch.set_num_threads(config.cpu_threads)
     path = Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
     generator = load_generator(path, device)
-    denoiser = make_denoiser(backend, generator, path, threads=config.cpu_threads)
+    denoiser = make_denoiser(backend, generator, path, threads=torch.get_num_threads())  # the process's (ServerConfig.cpu_threads)
     log.info("diffusion model %s on %s (%s backend): hop %d, lookahead %d, prefix %d frames, %d steps",
              path.name, device, backend.name, config.hop_frames, config.lookahead_frames, config.prefix_frames, config.steps)
     return WindowBatcher(generator, config, denoiser=denoiser)

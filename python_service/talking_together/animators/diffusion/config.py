@@ -21,7 +21,6 @@ class StreamingConfig:
     guidance: float = 1.0  # classifier-free guidance scale (1: off, one forward per step), over the checkpoint's
     max_batch: int = 64  # windows of different rooms run in one forward pass
     max_wait_ms: float = 2.0  # how long the batcher waits for more rooms' windows
-    cpu_threads: int = 1  # torch threads on CPU: more only fight the server's own threads for cores
 
     @property
     def window_frames(self) -> int:
