@@ -10,6 +10,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from talking_together.animators.diffusion.config import BACKENDS, DEFAULT_BACKEND
 from talking_together.animators.registry import ANIMATOR_NAMES
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--checkpoint", help="diffusion model checkpoint (default: the packaged one)")
     serve.add_argument(
-        "--backend", default="onnx", choices=("torch", "onnx"),  # onnx: the faster here, measured (decision 0009)
+        "--backend", default=DEFAULT_BACKEND, choices=BACKENDS,
         help="what runs the diffusion network: onnx (onnxruntime; CUDA/TensorRT providers when present) or torch "
         "(default: %(default)s, the faster on CPU: docs/decisions/0009-onnx-backend.md)",
     )
@@ -121,7 +122,6 @@ def run_serve(args: argparse.Namespace) -> int:
     from calibration import CalibrationError
     from talking_together.audio.sources import AudioDeviceError
     from talking_together.layout import LayoutError
-    from talking_together.animators.diffusion import BackendConfig, process_backend, use_backend
     from talking_together.export.metadata import OnnxExportError, OnnxModelError
     from talking_together.model import CheckpointError
     from talking_together.service.config import SecurityConfig, ServerConfig, ServiceLimits
@@ -147,8 +147,6 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.onnx_dir and args.backend != "onnx":
         log.error("--onnx DIR runs with --backend onnx: add it, or drop --onnx")
         return 1
-    before = process_backend()
-    use_backend(BackendConfig(config.backend, config.onnx_dir))  # the process's one model runs on it
     try:
         asyncio.run(run_server(config))
     except (AudioDeviceError, CalibrationError, CheckpointError, LayoutError, OnnxExportError, OnnxModelError,
@@ -159,8 +157,6 @@ def run_serve(args: argparse.Namespace) -> int:
         log.debug("start-up failed", exc_info=True)
         log.error("cannot start: %s: %s (run with -v for the traceback)", type(exc).__name__, one_line(exc))
         return 1
-    finally:
-        use_backend(before)  # an in-process caller (tests, main()) gets its own choice back
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from talking_together.animators.diffusion.config import DEFAULT_BACKEND
 from talking_together.audio.decode import FormatLimits
 
 
@@ -108,9 +109,9 @@ class ServerConfig:
     port: int = 50051
     animator: str = "auto"  # auto: diffusion when its checkpoint loads, else baseline
     checkpoint: str | None = None  # diffusion checkpoint; None: the packaged default
-    # What runs the diffusion network: torch or onnx (onnxruntime). `serve` applies it (use_backend) and
-    # defaults to onnx, the faster here (decision 0009); in process the engine runs torch unless told.
-    backend: str = "torch"
+    # What runs the diffusion network: torch or onnx (onnxruntime; decision 0009). start_server applies it
+    # (use_backend) for every session's engine.
+    backend: str = DEFAULT_BACKEND
     onnx_dir: str | None = None  # --backend onnx: an export folder; None: the checkpoint exported into the cache
     source: str | None = None  # "mic", "mic:DEVICE" or an audio file, for Subscribe
     layout_prompt: str | None = None  # the room's layout; default preset when None

@@ -25,6 +25,7 @@ from grpc_reflection.v1alpha import reflection
 
 from calibration import load_calibration
 from talking_together.activity import make_activity
+from talking_together.animators.diffusion.backend import BackendConfig, use_backend
 from talking_together.animators.registry import make_animator, resolve_animator_name
 from talking_together.audio.sources import FileSource, open_source
 from talking_together.layout import calibrated_layout, resolve_layout
@@ -129,6 +130,7 @@ async def start_server(config: ServerConfig) -> Running:
     check_port_free(config.host, config.port)  # now, not after seconds of loading and measuring
     config = replace(config, animator=resolve_animator_name(config.animator, config.checkpoint))
     torch.set_num_threads(config.cpu_threads)  # before any model loads: see ServerConfig.cpu_threads
+    use_backend(BackendConfig(config.backend, config.onnx_dir))  # what every session's diffusion engine runs on
     if config.animator == "diffusion":  # an explicit --animator diffusion loads now, so a bad checkpoint stops the start
         from talking_together.animators.diffusion import shared_batcher
 

@@ -11,12 +11,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from talking_together.animators.diffusion.config import BACKENDS, DEFAULT_BACKEND
 from talking_together.model.generator import Denoiser, MotionGenerator, TorchDenoiser
 
 log = logging.getLogger(__name__)
 
-BACKENDS: tuple[str, ...] = ("torch", "onnx")
-DEFAULT_BACKEND = "torch"  # decision 0009: measured per window on the 2-core CPU
 
 
 @dataclass(frozen=True)

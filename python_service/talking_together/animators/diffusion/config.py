@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+BACKENDS: tuple[str, ...] = ("torch", "onnx")  # what evaluates the network (backend.py)
+DEFAULT_BACKEND = "onnx"  # the faster on the 2-core CPU, measured per window (decision 0009); serve and in-process alike
+
 
 @dataclass(frozen=True)
 class StreamingConfig:
