@@ -31,8 +31,8 @@ class ServiceLimits:
     # Whatever the count, no session is admitted while the running ones would need on average this many
     # seconds of work (a worker's wait included) per second of audio with one more beside it.
     full_load: float = 0.35
-    # Nor while any session's audio has waited this long after arriving before its push: a session
-    # that keeps up waits at most about one push (the diffusion engine's ~0.15 s window step).
+    # Nor while any session's push starts this far behind real time (capacity.SessionLoad): a session
+    # that keeps up lags at most about one push (the diffusion engine's ~0.15 s window step).
     full_backlog_s: float = 0.3
     max_sessions_per_peer: int = 4  # concurrent Animate streams from one peer address
     max_subscribers: int = 64  # concurrent Subscribe streams (they share the room's animator)
