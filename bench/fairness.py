@@ -181,9 +181,10 @@ def realtime_session(address: str, wav: Path, ready: mp.Event, go: mp.Event, ope
 
 
 def beyond_capacity(console: Console, dialogue_audio: np.ndarray, animator: str, tmp: Path, max_sessions: int | None,
-                    most_clients: int) -> None:
+                    most_clients: int, full_load: float) -> None:
     """Real-time sessions added one a second until one is refused; every admitted one measured."""
-    limits = ServiceLimits(max_sessions=max_sessions, max_sessions_per_peer=MOST_MEASURED_SESSIONS)  # None: measured
+    limits = ServiceLimits(max_sessions=max_sessions, max_sessions_per_peer=MOST_MEASURED_SESSIONS,  # None: measured
+                           full_load=full_load)
     config = ServerConfig(port=0, animator=animator, limits=limits)
     with BackgroundServer(config) as server:
         with grpc.insecure_channel(server.address) as channel:
@@ -244,6 +245,8 @@ def main() -> None:
     parser.add_argument("--most-clients", type=int, default=24, help="client processes the capacity run starts at most (default: %(default)s)")
     parser.add_argument("--max-sessions", type=int, help="configure the capacity run's max_sessions (default: measured, "
                         "as `serve --max-sessions auto`), e.g. 64 to see the load guard refuse on its own")
+    parser.add_argument("--full-load", type=float, default=ServiceLimits().full_load,
+                        help="the capacity run's load guard (default: the server's, %(default)s); higher shows where sessions really break")
     args = parser.parse_args()
     console = Console(width=160)
     a, b = rs.pairs("tune", "FM", 1, seed=0)[0]
@@ -252,7 +255,7 @@ def main() -> None:
         if not args.skip_misbehaviour:
             misbehaviour(console, dialogue.audio, args.seconds, Path(tmp))
         if not args.skip_capacity:
-            beyond_capacity(console, dialogue.audio, args.animator, Path(tmp), args.max_sessions, args.most_clients)
+            beyond_capacity(console, dialogue.audio, args.animator, Path(tmp), args.max_sessions, args.most_clients, args.full_load)
 
 
 def misbehaviour(console: Console, dialogue_audio: np.ndarray, seconds: float, tmp: Path) -> None:
