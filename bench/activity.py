@@ -28,10 +28,10 @@ speech frame to the first frame where the estimator gives the new speaker p >= 0
 one p < 0.5 (0 ms = decided on the onset frame itself); a change not decided before the new
 turn ends is counted as missed. Medians are over the decided changes.
 
-Table 2 (microphone arrays). Two espeak voices in three simulated rooms heard by a stereo pair
-and a 4-mic circle, with the seats calibrated: frame F1 of the direction-of-arrival estimator
-toward the seats against the energy VAD baseline, the calibration check's seat-direction error
-and the cost per second of audio.
+Table 2 (microphone arrays). Two espeak voices, and two held-out real readers (FF, MM, FM by
+room), in three simulated rooms heard by a stereo pair and a 4-mic circle, with the seats
+calibrated: frame F1 of the direction-of-arrival estimator toward the seats against the energy
+VAD baseline, the calibration check's seat-direction error and the cost per second of audio.
 
     python bench/activity.py [--count 3] [--families espeak flite festival real]
 """
@@ -269,36 +269,52 @@ def calibration_for(preset: str, center, a_xz, b_xz):
     return cal
 
 
+def array_dialogues(r: int) -> dict[str, tuple[Dialogue, list[np.ndarray]]]:
+    """Room r's dialogues by voices -> (dialogue, each person's calibration speech): the espeak demo
+    voices, and held-out LibriSpeech test readers (pairing FF, MM, FM by room), whose dry sources
+    are placed at the seats. A reader's calibration speech is the first 6 s of their own track."""
+    espeak = make_dialogue(DEMO_TURNS, DEMO_VOICES, gap_s=0.1, gap_jitter_s=0.5, seed=10 + r)
+    out = {"espeak": (espeak, [synthesize(ENROL_TEXT, v).audio for v in DEMO_VOICES])}
+    try:
+        real = dialogue_set("real", PAIRINGS[r % len(PAIRINGS)], "test", 1, SEED + r)[0]
+    except Exception as e:  # the real-speech data missing on this machine
+        logging.getLogger(__name__).warning("array rows without real voices: %s: %s", type(e).__name__, e)
+        return out
+    alone = [src[src != 0][: 6 * SAMPLE_RATE] for src in real.sources]
+    out["real"] = (real, alone)
+    return out
+
+
 def array_table(console: Console) -> None:
-    enrol = [synthesize(ENROL_TEXT, v).audio for v in DEMO_VOICES]
-    rows = {name: {"f1": [], "base": [], "doa": [], "cpu": 0.0, "audio": 0.0} for name in ARRAYS}
+    rows: dict[tuple[str, str], dict] = {}
     notes = []
     for r, (room, center, a_xz, b_xz) in enumerate(tqdm(ROOMS, desc="array rooms", file=sys.stderr, unit="room")):
-        d = make_dialogue(DEMO_TURNS, DEMO_VOICES, gap_s=0.1, gap_jitter_s=0.5, seed=10 + r)
-        for name, preset in ARRAYS.items():
-            cal = calibration_for(preset, center, a_xz, b_xz)
-            mics, mouths = cal.mic_array.positions, np.stack([s.mouth() for s in cal.seats])
-            audio = simulate(d.sources, mouths, mics, room, snr_db=20.0, seed=r)
-            for k in range(2):  # calibration check: each person speaks alone from their seat
-                alone = simulate(enrol[k][None], mouths[k][None], mics, room, snr_db=20.0, seed=50 + k)
-                rows[name]["doa"].append(check_seat_direction(cal, k, alone).error_deg)
-            probs, cpu, _ = stream_activity(make_activity(cal, audio.shape[1]), audio)
-            rows[name]["cpu"] += cpu
-            rows[name]["audio"] += len(audio) / SAMPLE_RATE
-            rows[name]["f1"].append(frame_f1(probs, d.masks))
-            rows[name]["base"].append(frame_f1(EnergyActivity(audio.shape[1]).push(audio), d.masks))
-        overlap = float(np.mean(d.masks.min(axis=1) > 0))
-        notes.append(f"room {r}: {room.size} m, RT60 {room.rt60_s} s, {d.duration_s:.1f} s dialogue, "
-                     f"{100 * overlap:.0f}% overlap frames")
+        for voices_name, (d, enrol) in array_dialogues(r).items():
+            for name, preset in ARRAYS.items():
+                row = rows.setdefault((voices_name, name), {"f1": [], "base": [], "doa": [], "cpu": 0.0, "audio": 0.0})
+                cal = calibration_for(preset, center, a_xz, b_xz)
+                mics, mouths = cal.mic_array.positions, np.stack([s.mouth() for s in cal.seats])
+                audio = simulate(d.sources, mouths, mics, room, snr_db=20.0, seed=r)
+                for k in range(2):  # calibration check: each person speaks alone from their seat
+                    alone = simulate(enrol[k][None], mouths[k][None], mics, room, snr_db=20.0, seed=50 + k)
+                    row["doa"].append(check_seat_direction(cal, k, alone).error_deg)
+                probs, cpu, _ = stream_activity(make_activity(cal, audio.shape[1]), audio)
+                row["cpu"] += cpu
+                row["audio"] += len(audio) / SAMPLE_RATE
+                row["f1"].append(frame_f1(probs, d.masks))
+                row["base"].append(frame_f1(EnergyActivity(audio.shape[1]).push(audio), d.masks))
+            overlap = float(np.mean(d.masks.min(axis=1) > 0))
+            notes.append(f"room {r}, {voices_name} ({', '.join(getattr(v, 'name', str(v)) for v in d.voices)}): {room.size} m, RT60 {room.rt60_s} s, "
+                         f"{d.duration_s:.1f} s dialogue, {100 * overlap:.0f}% overlap frames")
 
-    table = Table(title="Calibrated mic arrays, espeak demo voices, SNR 20 dB: direction of arrival toward "
-                        "the seats vs the energy VAD", title_justify="left")
-    for col in ("array", "F1", "energy F1", "ratio", "DOA err deg", "ms/s"):
-        table.add_column(col, justify="left" if col == "array" else "right")
-    for name, row in rows.items():
+    table = Table(title="Calibrated mic arrays, SNR 20 dB: direction of arrival toward the seats vs the energy VAD; "
+                        "espeak demo voices and held-out real readers", title_justify="left")
+    for col in ("voices", "array", "F1", "energy F1", "ratio", "DOA err deg", "ms/s"):
+        table.add_column(col, justify="left" if col in ("voices", "array") else "right")
+    for (voices_name, name), row in rows.items():
         f1, base = np.mean(row["f1"]), np.mean(row["base"])
         doa = f"{np.mean(row['doa']):.1f} (max {np.max(row['doa']):.1f})"
-        table.add_row(name, f"{f1:.3f}", f"{base:.3f}", f"{f1 / base:.2f}", doa,
+        table.add_row(voices_name, name, f"{f1:.3f}", f"{base:.3f}", f"{f1 / base:.2f}", doa,
                       f"{1000 * row['cpu'] / row['audio']:.1f}")
     console.print(table)
     for note in notes:
