@@ -21,11 +21,11 @@ import time
 import numpy as np
 import torch
 
-from talking_together.service.config import ServerConfig
 from talking_together.animators.diffusion import StreamingConfig, Window, WindowBatcher
 from talking_together.export import ExportSettings, OnnxDenoiser, export_onnx
 from talking_together.model import DEFAULT_CHECKPOINT, MOTION_DIM, load_generator
 from talking_together.model.generator import TorchDenoiser
+from talking_together.service.config import ServerConfig
 
 
 def windows(n: int, cfg: StreamingConfig, seed: int = 0) -> list[Window]:

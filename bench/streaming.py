@@ -29,7 +29,6 @@ import torch
 
 from talking_together.activity import make_activity
 from talking_together.animators.baseline import BaselineAnimator
-from talking_together.service.config import ServerConfig
 from talking_together.animators.diffusion import BackendConfig, DiffusionAnimator, StreamingConfig, WindowBatcher
 from talking_together.animators.diffusion.backend import make_denoiser
 from talking_together.audio import AudioBlock
@@ -38,6 +37,7 @@ from talking_together.data.dialogue import demo_dialogue
 from talking_together.layout import resolve_layout
 from talking_together.model import DEFAULT_CHECKPOINT, load_generator
 from talking_together.model.generator import Denoiser
+from talking_together.service.config import ServerConfig
 
 DEFAULT_SETTING = (StreamingConfig().hop_frames, StreamingConfig().lookahead_frames, StreamingConfig().steps)
 SETTINGS = (  # (hop, lookahead, steps)

@@ -17,7 +17,6 @@ from talking_together.model.generator import Denoiser, MotionGenerator, TorchDen
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class BackendConfig:
     name: str = DEFAULT_BACKEND  # "torch" or "onnx"
