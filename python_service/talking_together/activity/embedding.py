@@ -25,7 +25,7 @@ import numpy as np
 
 from talking_together.activity.base import Framer
 from talking_together.activity.vad import NeuralVad, NeuralVadConfig
-from talking_together.activity.voices import EMBEDDING_DIM, VoiceProfile, embed
+from talking_together.activity.voices import EMBEDDING_DIM, EncoderMel, VoiceProfile
 from talking_together.contract import FPS
 
 NOBODY = -1  # the third-voice label
@@ -143,7 +143,7 @@ class EmbeddingActivity:
         self.vad = NeuralVad(cfg.vad)
         self.voices = OnlineVoices(cfg, enrolled)
         self._window = int(cfg.window_s * FPS)
-        self._segment: deque[np.ndarray] = deque(maxlen=self._window)  # the current segment's newest mono speech frames
+        self._segment = EncoderMel(keep_frames=self._window)  # the current segment's newest speech, as the encoder hears it
         self._segment_frames = 0  # speech frames in the current segment
         self._silence = 0  # frames since the last speech frame
         self.speakers: tuple[int, ...] = (0,)  # the last decision; the first voice heard is A
@@ -183,9 +183,9 @@ class EmbeddingActivity:
     def _speech(self, mono: np.ndarray) -> None:
         cfg = self.cfg
         self._silence = 0
-        self._segment.append(mono)
+        self._segment.push(mono)
         self._segment_frames += 1
         first = self._segment_frames == int(cfg.min_speech_s * FPS)
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
-            e = embed(np.concatenate(self._segment))
+            e = self._segment.embedding()
             self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=len(self._segment) == self._window)
