@@ -6,8 +6,10 @@ LibriSpeech readers) and gender pairing (FF, MM, FM), `--count` two-person dialo
 streamed in 40 ms chunks of 640 samples, as the live service pushes them, through
 
 - OLD: PitchActivity(1), the pitch clusterer that was the default before decision 0007;
-- NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online),
-  scored twice from one pass: "new" as push returned each frame (what the baseline animator and a
+- EMB: the same with its per-frame voice models off (frames=None): the embeddings alone, as before
+  2026-12-07, read within the lookahead ("emb+la");
+- NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online +
+  per-frame voice models learned from them, activity/frame_voices.py), scored twice from one pass: "new" as push returned each frame (what the baseline animator and a
   calibration check see), and "new+la" with its newest frames re-read within the diffusion
   engine's lookahead (StreamingConfig.lookahead_frames, 80 ms; activity.recent), as the engine's
   emitted masks are: that costs no latency, since the engine waits for the lookahead anyway.
@@ -53,7 +55,7 @@ from tqdm import tqdm
 
 from calibration import MicArray, Seat, facing_yaw_deg, new_calibration, place_preset
 from calibration.room import check_seat_direction
-from talking_together.activity import EmbeddingActivity, EnergyActivity, PitchActivity, frame_f1, make_activity, stream_activity
+from talking_together.activity import EmbeddingActivity, EmbeddingActivityConfig, EnergyActivity, PitchActivity, frame_f1, make_activity, stream_activity
 from talking_together.activity.base import LIVE_CHUNK
 from talking_together.activity import voices
 from talking_together.activity.simulate import Room, simulate
@@ -67,11 +69,16 @@ from talking_together.evaluate.diarization import DiarizationScore, person_f1
 
 SEED = 0
 LOOKAHEAD = StreamingConfig().lookahead_frames
-ESTIMATORS = {"old": lambda: PitchActivity(1), "new": lambda: EmbeddingActivity(1)}
+ESTIMATORS = {
+    "old": lambda: PitchActivity(1),
+    "emb": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(frames=None)),
+    "new": lambda: EmbeddingActivity(1),
+}
 # each estimator's scored outputs: name -> (estimator, re-read within the engine's lookahead?)
-OUTPUTS = {"old": ("old", False), "new": ("new", False), "new+la": ("new", True)}
-LEGEND = ("old = PitchActivity(1), the pitch clusterer; new = EmbeddingActivity(1), voice embeddings, nobody enrolled; "
-          f"new+la = the same pass, each frame re-read {LOOKAHEAD} frames later, as the diffusion engine reads it")
+OUTPUTS = {"old": ("old", False), "emb+la": ("emb", True), "new": ("new", False), "new+la": ("new", True)}
+LEGEND = ("old = PitchActivity(1), the pitch clusterer; emb+la = voice embeddings alone (before 2026-12-07), read "
+          f"{LOOKAHEAD} frames later; new = EmbeddingActivity(1), embeddings and the per-frame voice models, nobody "
+          f"enrolled; new+la = the same pass, each frame re-read {LOOKAHEAD} frames later, as the diffusion engine reads it")
 
 
 # --- table 1: mono mic, old vs new ----------------------------------------------------------------

@@ -137,3 +137,18 @@ def test_stream_activity_rereads_the_lookahead_of_real_voices(tune_dialogues) ->
     assert (revised != pushed).any(axis=1).sum() > 0  # some turn changes were decided within the lookahead
     energy_revised, _, energy_pushed = stream_activity(EnergyActivity(1), audio, revise_frames=2)
     assert np.array_equal(energy_revised, energy_pushed)
+
+
+def test_frame_voice_models_decide_better_than_the_embeddings_alone(tune_dialogues) -> None:
+    """Once both voices are known, the per-frame models (activity/frame_voices.py) take over the
+    decision; on the tune readers they must not lose to the embeddings alone, and they must be
+    trained and deciding by the end of every dialogue."""
+    alone_cfg = EmbeddingActivityConfig(frames=None)
+    with_frames, alone = [], []
+    for dialogues in tune_dialogues.values():
+        for d in dialogues:
+            activity = EmbeddingActivity(1)
+            with_frames.append(np.mean(person_f1(stream_activity(activity, d.audio, revise_frames=2).probs, d.masks)))
+            assert activity.frame_voices.ready, "the frame models never trained"
+            alone.append(np.mean(person_f1(stream_activity(EmbeddingActivity(1, cfg=alone_cfg), d.audio, revise_frames=2).probs, d.masks)))
+    assert np.mean(with_frames) >= np.mean(alone), (with_frames, alone)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from talking_together.activity.base import Framer
+from talking_together.activity.frame_voices import FrameDecisions, FrameVoices, FrameVoicesConfig
 from talking_together.activity.vad import NeuralVad, NeuralVadConfig
 from talking_together.activity.voices import EMBEDDING_DIM, EncoderMel, VoiceProfile
 from talking_together.contract import FPS
@@ -48,6 +49,7 @@ class EmbeddingActivityConfig:
     confirm: int = 4  # embeddings in a row (0.64 s) before a third voice is believed
     switch_margin: float = 0.03  # inside a segment, the other voice must be this much nearer
     vad: NeuralVadConfig = NeuralVadConfig()
+    frames: FrameVoicesConfig | None = FrameVoicesConfig()  # per-frame voice models once both voices are known; None: embeddings alone
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -144,10 +146,14 @@ class EmbeddingActivity:
         self.voices = OnlineVoices(cfg, enrolled)
         self._window = int(cfg.window_s * FPS)
         self._segment = EncoderMel(keep_frames=self._window)  # the current segment's newest speech, as the encoder hears it
+        self._segment_ids: deque[int] = deque(maxlen=self._window)  # ... and their frame numbers
         self._segment_frames = 0  # speech frames in the current segment
         self._silence = 0  # frames since the last speech frame
-        self.speakers: tuple[int, ...] = (0,)  # the last decision; the first voice heard is A
+        self._t = 0  # frames so far
+        self.speakers: tuple[int, ...] = (0,)  # the embeddings' last decision; the first voice heard is A
         self._speech_p: deque[float] = deque([0.0] * 16, maxlen=16)  # the newest frames' VAD, for `recent`
+        self.frame_voices = FrameVoices(cfg.frames) if cfg.frames is not None else None
+        self._decisions = FrameDecisions(cfg.frames.smooth_frames if cfg.frames is not None else 1)
 
     def push(self, audio: np.ndarray) -> np.ndarray:
         """(n, C) float32 at 16 kHz -> (frames completed, 2) speaking probabilities."""
@@ -155,37 +161,56 @@ class EmbeddingActivity:
         out = np.zeros((len(frames), 2), np.float32)
         for k, frame in enumerate(frames):
             p = self.vad.step(frame)
+            evidence = 0.0
             if p >= 0.5:
-                self._speech(frame.mean(axis=1))
+                evidence = self._speech(frame.mean(axis=1))
             else:
                 self._silence += 1
                 if self._silence >= self.cfg.pause_s * FPS:
                     self._segment.clear()
+                    self._segment_ids.clear()
                     self._segment_frames = 0
+            self._t += 1
+            self._decisions.add(evidence, p >= 0.5)
             self._speech_p.append(p)
-            out[k] = self._attributed([p])[0]
+            out[k] = self._attributed([p], self._who())[0]
         return out
 
     def recent(self, n: int) -> np.ndarray:
-        """The newest n frames' speech, all given to the current speaker(s): the decision is newer than they are."""
+        """The newest n frames re-decided with what came after them: the decisions are newer than they are."""
         if n > len(self._speech_p):
             raise ValueError(f"only the newest {len(self._speech_p)} frames are kept, asked for {n}")
-        return self._attributed(list(self._speech_p)[len(self._speech_p) - n :])
+        speech_p = list(self._speech_p)[len(self._speech_p) - n :]
+        return np.concatenate([self._attributed([p], self._who(back=n - 1 - j)) for j, p in enumerate(speech_p)])
 
-    def _attributed(self, speech_p: list[float]) -> np.ndarray:
-        """(n,) speech probabilities -> (n, 2), given to the current speaker(s)."""
+    def _who(self, back: int = 0) -> tuple[int, ...]:
+        """Who speaks in the frame `back` frames before the newest, reading every frame after it."""
+        if self.frame_voices is None or not self.frame_voices.ready or self.speakers == (NOBODY,):
+            return self.speakers  # the embeddings alone: their decision is the newest there is
+        return (self._decisions.speaker(back, ahead=back),)
+
+    @staticmethod
+    def _attributed(speech_p: list[float], speakers: tuple[int, ...]) -> np.ndarray:
+        """(n,) speech probabilities -> (n, 2), given to `speakers`."""
         out = np.zeros((len(speech_p), 2), np.float32)
-        for who in self.speakers:
+        for who in speakers:
             if who != NOBODY:
                 out[:, who] = speech_p
         return out
 
-    def _speech(self, mono: np.ndarray) -> None:
+    def _speech(self, mono: np.ndarray) -> float:
+        """A speech frame -> its evidence for B over A from the frame models (0 until they exist)."""
         cfg = self.cfg
         self._silence = 0
-        self._segment.push(mono)
+        mel = self._segment.push(mono)
+        self._segment_ids.append(self._t)
         self._segment_frames += 1
+        evidence = self.frame_voices.add(self._t, mel) if self.frame_voices is not None else 0.0
         first = self._segment_frames == int(cfg.min_speech_s * FPS)
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
             e = self._segment.embedding()
-            self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=len(self._segment) == self._window)
+            whole = len(self._segment) == self._window
+            self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=whole)
+            if self.frame_voices is not None and whole and len(self.voices.centres) == 2 and self.speakers != (NOBODY,):
+                self.frame_voices.vote(list(self._segment_ids), self.speakers[0])
+        return evidence

@@ -77,12 +77,14 @@ class EncoderMel:
         self._mel.clear()
         self._power.clear()
 
-    def push(self, frame: np.ndarray) -> None:
-        """(640,) mono speech: its four mel rows join the kept window."""
+    def push(self, frame: np.ndarray) -> np.ndarray:
+        """(640,) mono speech -> (4, 40) its mel rows, which join the kept window."""
         _, spectra = self.stft.push(frame[:, None])
-        self._mel.append(encoder_mel(spectra[0, :, 0]))
+        mel = encoder_mel(spectra[0, :, 0])
+        self._mel.append(mel)
         self._power.append(float(np.mean(np.square(frame, dtype=np.float64))))
         self._tail = frame[len(frame) - len(self._tail) :]
+        return mel
 
     def __len__(self) -> int:
         return len(self._mel)
