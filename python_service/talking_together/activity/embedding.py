@@ -11,6 +11,8 @@ current speech segment (its newest `window_s`) goes to the nearer of the two voi
 - a voice unlike both (a TV, music) for `confirm` embeddings is nobody's: both stay listeners,
   and it never replaces A or B.
 
+Once both voices are known, per-frame voice models learned from these decisions take over who
+speaks in each frame (`frame_voices.py`); the embeddings still found and name the two voices.
 Enrolled voices (`calibrate enroll`) are A and B from the start: no split, nothing else differs.
 A consumer with a lookahead re-reads its newest frames (`recent`): they take the latest decision,
 so a turn change decided a few frames late is not late in its output. Decision 0007 has the figures.

@@ -32,6 +32,8 @@ class FrameVoicesConfig:
     refit_every: int = 19  # embeddings between refits: ~3 s of speech at one per 160 ms
     history_s: float = 90.0  # the newest agreed speech per voice that the mixtures learn from
     min_voice_s: float = 3.0  # agreed speech each voice needs before the mixtures decide
+    fit_rows: int = 2000  # feature rows per voice a refit learns from (a random draw): a refit runs inside a push
+    fit_iterations: int = 10  # EM steps per refit, from the last fit's mixtures once there is one
 
     def __post_init__(self) -> None:
         for name in ("components", "votes", "smooth_frames", "refit_every"):
@@ -52,6 +54,7 @@ class FrameVoices:
         self._features: dict[int, np.ndarray] = {}  # speech frame -> (4, 19)
         self._votes: dict[int, list[int]] = {}
         self._fresh = 0  # votes since the last fit
+        self._rng = np.random.default_rng(0)  # the draws of training rows: the same audio gives the same decisions
         self.models: tuple[GaussianMixture, GaussianMixture] | None = None
 
     @property
@@ -88,13 +91,22 @@ class FrameVoices:
         return [np.concatenate(v) if v else np.zeros((0, MFCC), np.float32) for v in per_voice]
 
     def _fit(self) -> None:
-        a, b = self._agreed()
-        enough = self.cfg.min_voice_s * FPS * 4  # 4 feature rows per frame
-        if min(len(a), len(b)) < enough:
+        """Refit both mixtures on a bounded draw of agreed frames, from the last fit: a few ms, not a stall."""
+        cfg = self.cfg
+        voices = self._agreed()
+        if min(len(x) for x in voices) < cfg.min_voice_s * FPS * 4:  # 4 feature rows per frame
             return
-        self.models = tuple(  # type: ignore[assignment]
-            GaussianMixture(self.cfg.components, covariance_type="diag", max_iter=30, random_state=0).fit(x) for x in (a, b)
-        )
+        draw = [x[self._rng.choice(len(x), cfg.fit_rows, replace=False)] if len(x) > cfg.fit_rows else x for x in voices]
+        previous = self.models or (None, None)
+        self.models = tuple(self._mixture(x, last) for x, last in zip(draw, previous))  # type: ignore[assignment]
+
+    def _mixture(self, x: np.ndarray, last: GaussianMixture | None) -> GaussianMixture:
+        cfg = self.cfg
+        if last is None:
+            return GaussianMixture(cfg.components, covariance_type="diag", max_iter=3 * cfg.fit_iterations,
+                                   init_params="k-means++", random_state=0).fit(x)
+        return GaussianMixture(cfg.components, covariance_type="diag", max_iter=cfg.fit_iterations, tol=1e-2,
+                               weights_init=last.weights_, means_init=last.means_, precisions_init=last.precisions_).fit(x)
 
     def _forget(self, now: int) -> None:
         """Drop frames older than twice the history now and then, so memory stays flat in a long session."""
