@@ -113,6 +113,11 @@ def embed(audio: np.ndarray) -> np.ndarray:
     return stream.embedding()
 
 
+def warm_up() -> None:
+    """Load the encoder and librosa's filterbank now (seconds), not on the first voice."""
+    embed(np.random.default_rng(0).normal(0, 0.1, SAMPLE_RATE).astype(np.float32))
+
+
 @dataclass
 class VoiceProfile:
     """One enrolled voice: the mean embedding of their speech."""
