@@ -49,26 +49,27 @@ def test_models_wait_for_enough_agreed_speech_of_both_voices() -> None:
     assert models.ready
 
 
-def test_frames_the_embeddings_disagree_on_do_not_train() -> None:
-    rng = np.random.default_rng(1)
+def two_voices(rng: np.random.Generator, contested: bool) -> tuple[FrameVoices, int]:
+    """6 s of A then 6 s of B, every frame voted for its voice; `contested`: B's frames also voted A."""
     models = FrameVoices(CFG)
     n = int(CFG.min_voice_s * FPS) * 2
     feed(models, rng, [0] * n + [1] * n)
     for _ in range(CFG.refit_every):
         models.vote(list(range(0, n)), 0)
         models.vote(list(range(n, 2 * n)), 1)
-        models.vote(list(range(n, 2 * n)), 0)  # every B frame also voted A: a window across a turn change
+        if contested:  # as a window across a turn change would
+            models.vote(list(range(n, 2 * n)), 0)
+    return models, n
+
+
+def test_frames_the_embeddings_disagree_on_do_not_train() -> None:
+    models, _ = two_voices(np.random.default_rng(1), contested=True)
     assert not models.ready
 
 
 def test_once_trained_the_evidence_points_at_the_voice() -> None:
     rng = np.random.default_rng(2)
-    models = FrameVoices(CFG)
-    n = int(CFG.min_voice_s * FPS) * 2
-    feed(models, rng, [0] * n + [1] * n)
-    for _ in range(CFG.refit_every):
-        models.vote(list(range(0, n)), 0)
-        models.vote(list(range(n, 2 * n)), 1)
+    models, n = two_voices(rng, contested=False)
     assert models.ready
     a = feed(models, rng, [0] * 50, start=2 * n)
     b = feed(models, rng, [1] * 50, start=2 * n + 50)
