@@ -12,11 +12,13 @@ which the generic embedding never saw. Decision 0007 (update of 2026-12-07) has 
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.fft
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from talking_together.contract import FPS
@@ -101,6 +103,12 @@ class FrameVoices:
         self.models = tuple(self._mixture(x, last) for x, last in zip(draw, previous))  # type: ignore[assignment]
 
     def _mixture(self, x: np.ndarray, last: GaussianMixture | None) -> GaussianMixture:
+        """EM capped at a few steps on purpose (the next refit goes on from here): no convergence warning."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return self._em(x, last)
+
+    def _em(self, x: np.ndarray, last: GaussianMixture | None) -> GaussianMixture:
         cfg = self.cfg
         if last is None:
             return GaussianMixture(cfg.components, covariance_type="diag", max_iter=3 * cfg.fit_iterations,
