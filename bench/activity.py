@@ -9,8 +9,8 @@ streamed in 40 ms chunks of 640 samples, as the live service pushes them, throug
 - EMB: the same with its per-frame voice models off (frames=None): the embeddings alone, as before
   2026-12-07, read within the lookahead ("emb+la");
 - NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online +
-  per-frame voice models learned from them, activity/frame_voices.py), scored twice from one pass: "new" as push returned each frame (what the baseline animator and a
-  calibration check see), and "new+la" with its newest frames re-read within the diffusion
+  per-frame voice models learned from them, activity/frame_voices.py), scored twice from one
+  pass: "new" as push returned each frame (what the baseline animator and a calibration check see), and "new+la" with its newest frames re-read within the diffusion
   engine's lookahead (StreamingConfig.lookahead_frames, 80 ms; activity.recent), as the engine's
   emitted masks are: that costs no latency, since the engine waits for the lookahead anyway.
 

@@ -63,6 +63,7 @@ class NeverRevises:
 class StftConfig:
     n_fft: int = 512  # 32 ms window: enough frequency resolution for GCC-PHAT and MFCCs
     hop: int = 160  # 10 ms: 4 windows per 40 ms frame
+    periodic: bool = False  # a periodic Hann window (librosa's, for the voice encoder's mel) instead of numpy's symmetric one
 
     @property
     def windows_per_frame(self) -> int:
@@ -103,7 +104,7 @@ class FrameStft:
     def __init__(self, channels: int, cfg: StftConfig = StftConfig()) -> None:
         self.cfg = cfg
         self.framer = Framer(channels)
-        self.window = np.hanning(cfg.n_fft).astype(np.float32)
+        self.window = (np.hanning(cfg.n_fft + 1)[:-1] if cfg.periodic else np.hanning(cfg.n_fft)).astype(np.float32)
         self._history = np.zeros((cfg.n_fft - cfg.hop, channels), np.float32)
 
     def push(self, audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

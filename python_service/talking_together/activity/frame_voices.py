@@ -4,9 +4,9 @@ A GE2E embedding needs 0.8 s of speech, so at a turn change its window holds bot
 decision lags. Classic diarization re-segments with per-speaker Gaussian mixtures over MFCCs;
 this is that step made causal. Each frame an embedding window covered gets that embedding's
 speaker as a vote; frames whose `votes` or more votes all agree train one small mixture per
-voice, refitted every ~3 s of speech. A speech frame then goes to the voice
-whose mixture better explains the newest `smooth_frames` speech frames (and the lookahead's,
-when a consumer re-reads). The mixtures learn this room's voices through this room's microphone,
+voice, refitted every ~3 s of speech. A speech frame then goes to the voice whose mixture
+better explains the newest `smooth_frames` frames (and the lookahead's, when a consumer
+re-reads). The mixtures learn this room's voices through this room's microphone,
 which the generic embedding never saw. Decision 0007 (update of 2026-12-07) has the figures.
 """
 
@@ -30,7 +30,7 @@ MFCC = 19  # cepstra 1..19 of the encoder's 40 mel bands (c0, the level, says mo
 class FrameVoicesConfig:
     components: int = 8  # diagonal Gaussians per voice
     votes: int = 3  # agreeing embeddings before a frame's label is trusted (windows overlap 5-fold)
-    smooth_frames: int = 10  # speech frames whose evidence is summed: 0.4 s, less than one embedding window
+    smooth_frames: int = 10  # frames whose speech's evidence is summed: 0.4 s, less than one embedding window
     refit_every: int = 19  # embeddings between refits: ~3 s of speech at one per 160 ms
     history_s: float = 90.0  # the newest agreed speech per voice that the mixtures learn from
     min_voice_s: float = 3.0  # agreed speech each voice needs before the mixtures decide
@@ -49,7 +49,7 @@ def mfcc(mel: np.ndarray) -> np.ndarray:
 
 
 class FrameVoices:
-    """Per-room mixtures of the two voices; `evidence` scores a frame, `vote` teaches them."""
+    """Per-room mixtures of the two voices; `add` scores a speech frame, `vote` teaches them."""
 
     def __init__(self, cfg: FrameVoicesConfig = FrameVoicesConfig()) -> None:
         self.cfg = cfg
@@ -125,7 +125,7 @@ class FrameVoices:
 
 
 class FrameDecisions:
-    """The newest frames' evidence, summed over the last `smooth_frames` speech frames to decide each."""
+    """The newest frames' evidence; a frame is decided by the speech among the `smooth_frames` frames ending at it."""
 
     def __init__(self, smooth_frames: int, keep: int = 16) -> None:
         if smooth_frames < 1:
