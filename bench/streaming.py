@@ -1,14 +1,15 @@
 """The diffusion animator live: real-time factor, capture-to-emit latency, rooms at real time.
 
 For each backend (torch, onnxruntime: `serve --backend`) and each streaming setting (hop,
-lookahead, steps) it measures, in this process:
-- RTF: compute seconds per audio second for one room fed as fast as possible (<= 0.5 is the CPU target);
+lookahead, steps, prefix) it measures, in this process:
+- RTF: compute seconds per audio second for one room fed as fast as possible (<= 0.35 is the CPU target);
 - latency: one room fed in real time, 40 ms of audio at a time; a frame's latency is its emit
   time minus the capture time of its own last audio sample (so it includes the wait for the rest
   of its hop and for the lookahead);
 - the rule-based baseline's RTF in the same process, as the ratio's reference.
-Then rooms at real time: N rooms in threads sharing one batched model, N doubled until the
-aggregate falls below N x real time. With --data, the quality of streamed against offline
+Then rooms at real time, for the default and the old default: N rooms, each fed in real time from
+its own thread, sharing one batched model; N grows until a room's p95 passes 250 ms or a gap
+between two of its emits passes 120 ms. With --data, the quality of streamed against offline
 generation on held-out samples (MSE-LIP, FD, speaker attribution F1).
 
     python bench/streaming.py [--checkpoint CKPT] [--seconds 8] [--device cpu|cuda] [--backends torch,onnx] [--data DIR]
@@ -39,16 +40,28 @@ from talking_together.model import DEFAULT_CHECKPOINT, load_generator
 from talking_together.model.generator import Denoiser
 from talking_together.service.config import ServerConfig
 
-DEFAULT_SETTING = (StreamingConfig().hop_frames, StreamingConfig().lookahead_frames, StreamingConfig().steps)
-SETTINGS = (  # (hop, lookahead, steps)
-    (2, 2, 2),
-    (2, 2, 4),
-    (3, 2, 2),
-    (4, 2, 2),
-    (4, 4, 4),
-    (8, 4, 4),
-    (4, 4, 8),
+SETTINGS = (  # (hop, lookahead, steps, prefix): the default is among them (StreamingConfig())
+    (2, 2, 2, 8),
+    (2, 2, 2, 16),
+    (2, 2, 2, 24),
+    (2, 2, 4, 8),
+    (2, 1, 2, 8),
+    (3, 2, 2, 8),
+    (4, 2, 2, 8),
+    (4, 4, 4, 8),
+    (8, 4, 4, 8),
 )
+OLD_DEFAULT = (4, 2, 2, 8)  # decision 0003's, before decision 0014
+ROOMS = (1, 2, 4, 6, 8, 10, 12, 16, 24, 32, 48, 64, 96, 128)  # tried in turn until one misses the target
+ROOM_P95_MS, ROOM_GAP_MS = 250.0, 120.0  # issue 15's targets for rooms at real time
+
+
+def setting(cfg: StreamingConfig) -> tuple[int, int, int, int]:
+    return cfg.hop_frames, cfg.lookahead_frames, cfg.steps, cfg.prefix_frames
+
+
+def config(hop: int, lookahead: int, steps: int, prefix: int) -> StreamingConfig:
+    return StreamingConfig(hop_frames=hop, lookahead_frames=lookahead, steps=steps, prefix_frames=prefix)
 
 
 def batcher_for(generator: torch.nn.Module, cfg: StreamingConfig, denoiser: Denoiser | None = None) -> WindowBatcher:
@@ -96,8 +109,8 @@ def quality(generator: torch.nn.Module, data: str, limit: int) -> None:
         print(f"{name:>34} {m['MSE-LIP']:8.3f} {m['FD']:7.2f} {m['attribution-F1']:8.3f}")
 
     row(f"offline (128-frame windows, {generator.diffusion_cfg.sample_steps} steps)", predict_model(generator, samples))
-    for hop, lookahead, steps in SETTINGS:
-        cfg = StreamingConfig(hop_frames=hop, lookahead_frames=lookahead, steps=steps)
+    for hop, lookahead, steps, prefix in SETTINGS:
+        cfg = config(hop, lookahead, steps, prefix)
         batcher = batcher_for(generator, cfg)
         preds = []
         for s in samples:
@@ -105,27 +118,28 @@ def quality(generator: torch.nn.Module, data: str, limit: int) -> None:
             channels = s.audio.shape[0]
             animator = DiffusionAnimator(layout, channels, batcher, OracleActivity(s.masks.numpy(), channels), cfg)
             preds.append(predict_streaming(animator, s))
-        row(f"streamed hop {hop} look {lookahead} steps {steps}", preds)
+        row(f"streamed hop {hop} look {lookahead} steps {steps} prefix {prefix}", preds)
 
 
-def rooms_throughput(generator: torch.nn.Module, cfg: StreamingConfig, audio: np.ndarray, rooms: int,
-                     denoiser: Denoiser | None = None) -> float:
-    """Aggregate audio seconds animated per wall second by `rooms` rooms sharing one batcher."""
+def live_rooms(generator: torch.nn.Module, cfg: StreamingConfig, audio: np.ndarray, rooms: int,
+               denoiser: Denoiser | None = None) -> tuple[float, float]:
+    """`rooms` rooms fed in real time, each from its own thread, sharing one batcher; their starts
+    spread over one hop, as unsynchronised rooms are -> (the worst room's p95 ms, the worst gap ms)."""
     batcher = batcher_for(generator, cfg, denoiser)
     layout = resolve_layout()
+    results: list[tuple[np.ndarray, float]] = []
 
-    def room() -> None:
+    def room(k: int) -> None:
+        time.sleep(k * cfg.hop_frames * 0.04 / rooms)
         animator = DiffusionAnimator(layout, 1, batcher, make_activity(None, 1), cfg)
-        for begin in range(0, len(audio), SAMPLES_PER_FRAME):
-            animator.push(AudioBlock(audio[begin : begin + SAMPLES_PER_FRAME], 0))
+        results.append(realtime_latency_ms(animator, audio))
 
-    threads = [threading.Thread(target=room) for _ in range(rooms)]
-    start = time.perf_counter()
+    threads = [threading.Thread(target=room, args=(k,)) for k in range(rooms)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return rooms * len(audio) / SAMPLE_RATE / (time.perf_counter() - start)
+    return max(float(np.percentile(lat, 95)) for lat, _ in results), max(gap for _, gap in results)
 
 
 def main() -> None:
@@ -149,38 +163,47 @@ def main() -> None:
 
     baseline_rtf = rtf(BaselineAnimator(resolve_layout(), 1, make_activity(None, 1)), audio)
     print(f"baseline animator RTF {baseline_rtf:.3f} (reference for the ratios)")
-    summary = {}
+    default, summary = setting(StreamingConfig()), {}
     for name in args.backends.split(","):
         denoiser = make_denoiser(BackendConfig(name), generator, Path(args.checkpoint))
-        print(f"\n== backend {name}")
-        print(f"{'hop':>4} {'look':>4} {'steps':>5} {'RTF':>7} {'x baseline':>10} {'p50 ms':>7} {'p95 ms':>7} {'worst gap ms':>12}")
-        for hop, lookahead, steps in SETTINGS:
-            cfg = StreamingConfig(hop_frames=hop, lookahead_frames=lookahead, steps=steps)
+        print(f"\n== backend {name}: one room")
+        print(f"{'hop':>4} {'look':>4} {'steps':>5} {'prefix':>6} {'RTF':>7} {'x baseline':>10} {'p50 ms':>7} {'p95 ms':>7} {'worst gap ms':>12}")
+        for hop, lookahead, steps, prefix in SETTINGS:
+            cfg = config(hop, lookahead, steps, prefix)
             batcher = batcher_for(generator, cfg, denoiser)
             r = rtf(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
             lat, gap = realtime_latency_ms(DiffusionAnimator(resolve_layout(), 1, batcher, make_activity(None, 1), cfg), audio)
             p50, p95 = np.percentile(lat, [50, 95])
-            print(f"{hop:4d} {lookahead:4d} {steps:5d} {r:7.3f} {r / baseline_rtf:10.1f} {p50:7.1f} {p95:7.1f} {gap:12.1f}")
-            if (hop, lookahead, steps) == DEFAULT_SETTING:
-                summary[name] = (r, p95)
+            mark = "  <- default" if (hop, lookahead, steps, prefix) == default else ""
+            print(f"{hop:4d} {lookahead:4d} {steps:5d} {prefix:6d} {r:7.3f} {r / baseline_rtf:10.1f} {p50:7.1f} {p95:7.1f} {gap:12.1f}{mark}")
+            summary[name, (hop, lookahead, steps, prefix)] = (r, p95)
 
-        cfg = StreamingConfig()  # the default setting
-        rooms, best = 1, 0
-        while rooms <= args.max_rooms:
-            rate = rooms_throughput(generator, cfg, audio, rooms, denoiser)
-            ok = rate >= rooms
-            print(f"{rooms:4d} rooms (hop {cfg.hop_frames}, steps {cfg.steps}): {rate:7.1f} s of audio per s{'' if ok else '  <- below real time'}")
-            if not ok:
-                break
-            best, rooms = rooms, rooms * 2
-        print(f"rooms at real time, backend {name}, on {device_name}: {best} (doubling; the next step failed or hit --max-rooms)")
-    if {"torch", "onnx"} <= set(summary):
-        (rt, pt), (ro, po) = summary["torch"], summary["onnx"]
-        print(f"\ndefault setting {DEFAULT_SETTING}: RTF torch {rt:.3f} / onnx {ro:.3f} ({rt / ro:.2f}x), "
-              f"p95 torch {pt:.1f} / onnx {po:.1f} ms")
+        for hop, lookahead, steps, prefix in dict.fromkeys((default, OLD_DEFAULT)):
+            cfg = config(hop, lookahead, steps, prefix)
+            print(f"rooms fed in real time, hop {hop} look {lookahead} steps {steps} prefix {prefix} "
+                  f"(target: each p95 <= {ROOM_P95_MS:.0f} ms, no gap > {ROOM_GAP_MS:.0f} ms):")
+            best, within_p95, all_met = 0, 0, True
+            for rooms in ROOMS:
+                if rooms > args.max_rooms:
+                    break
+                p95, gap = live_rooms(generator, cfg, audio, rooms, denoiser)
+                misses = [what for what, bad in (("p95", p95 > ROOM_P95_MS), ("gap", gap > ROOM_GAP_MS)) if bad]
+                print(f"{rooms:6d} rooms: worst p95 {p95:7.1f} ms, worst gap {gap:6.1f} ms"
+                      f"{'  <- misses the ' + ' and '.join(misses) + ' target' if misses else ''}")
+                if p95 > ROOM_P95_MS:  # behind real time: more rooms only fall further behind
+                    break
+                within_p95 = rooms
+                all_met = all_met and not misses
+                best = rooms if all_met else best
+            print(f"  rooms at real time, backend {name}, on {device_name}: {best} within both targets, "
+                  f"{within_p95} within p95 <= {ROOM_P95_MS:.0f} ms")
+    for key in dict.fromkeys((default, OLD_DEFAULT)):
+        if ("torch", key) in summary and ("onnx", key) in summary:
+            (rt, pt), (ro, po) = summary["torch", key], summary["onnx", key]
+            print(f"setting {key} (hop, look, steps, prefix): RTF torch {rt:.3f} / onnx {ro:.3f} ({rt / ro:.2f}x), "
+                  f"p95 torch {pt:.1f} / onnx {po:.1f} ms")
     if args.data:
         quality(generator, args.data, args.samples)
-
 
 if __name__ == "__main__":
     main()

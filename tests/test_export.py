@@ -113,7 +113,7 @@ def test_a_whole_sample_matches_torch_with_guidance_and_prefix(tiny_checkpoint: 
 
 
 def test_default_checkpoint_parity_on_held_out_windows(held_out: dict, tmp_path: Path) -> None:
-    """The committed default, exported, on live-engine windows (prefix 8 + hop 4 + lookahead 2 frames) of a
+    """The committed default, exported, on live-engine windows (`StreamingConfig()`: prefix, hop and lookahead) of a
     held-out conversation: the condition, each denoiser step the sampler runs, and the sampled motion."""
     result = export_onnx(DEFAULT_CHECKPOINT, tmp_path / "default", ExportSettings())
     assert max(result.parity.values()) <= ATOL, result.parity

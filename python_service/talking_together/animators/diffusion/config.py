@@ -15,9 +15,10 @@ class StreamingConfig:
     Latency of a frame = the wait for the rest of its hop + the lookahead + compute.
     """
 
-    # Defaults meet the 2-core CPU targets (RTF <= 0.5, p95 <= 250 ms); bench/streaming.py has the
-    # trade-off: a longer lookahead lowers FD, more steps cost time for little gain.
-    hop_frames: int = 4  # new frames per model run (160 ms)
+    # Decision 0014 and bench/streaming.py have the trade-off: a shorter hop lowers latency and the
+    # gaps between frames for a little lip accuracy; a longer lookahead lowers FD; more steps cost
+    # time for nothing here.
+    hop_frames: int = 2  # new frames per model run (80 ms): p95 <= 150 ms and no gap > 120 ms on this CPU (decision 0014)
     prefix_frames: int = 8  # already-emitted frames given as the motion prefix: no seams
     lookahead_frames: int = 2  # future audio seen beyond the hop (80 ms)
     steps: int = 2  # DDIM steps, over the checkpoint's (SamplerSettings.override)
