@@ -78,7 +78,7 @@ def test_export_writes_two_checked_self_describing_graphs(tiny_checkpoint: Path,
         info = ExportInfo.from_props(props, tiny_export / name)
         assert info.role == role
         assert info.checkpoint_sha256 == sha256_file(tiny_checkpoint) and info.checkpoint_name == "tiny.pt"
-        assert info.streaming_config == asdict(StreamingConfig())
+        assert info.streaming() == StreamingConfig()  # the live settings it was exported with, read back
         assert ModelConfig.from_dict(info.model_config) == TINY
         assert info.diffusion_config == asdict(gen.diffusion_cfg)
         restored = info.normalizer_obj()
