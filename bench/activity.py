@@ -8,8 +8,11 @@ streamed in 40 ms chunks of 640 samples, as the live service pushes them, throug
 - OLD: PitchActivity(1), the pitch clusterer that was the default before decision 0007;
 - EMB: the same with its per-frame voice models off (frames=None): the embeddings alone, as before
   2026-12-07, read within the lookahead ("emb+la");
+- VOX: the same with the per-frame voice models but no overlap detector (overlap=None): one person at a
+  time, the default before decision 0015, read within the lookahead ("vox+la");
 - NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online +
-  per-frame voice models learned from them, activity/frame_voices.py), scored twice from one
+  per-frame voice models learned from them, activity/frame_voices.py, + both people where the voice
+  counter hears two voices, activity/overlap.py), scored twice from one
   pass: "new" as push returned each frame (what the baseline animator and a calibration check see), and "new+la" with its newest frames re-read within the diffusion
   engine's lookahead (StreamingConfig.lookahead_frames, 80 ms; activity.recent), as the engine's
   emitted masks are: that costs no latency, since the engine waits for the lookahead anyway.
@@ -71,14 +74,15 @@ SEED = 0
 LOOKAHEAD = StreamingConfig().lookahead_frames
 ESTIMATORS = {
     "old": lambda: PitchActivity(1),
-    "emb": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(frames=None)),
+    "emb": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(frames=None, overlap=None)),
+    "vox": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(overlap=None)),
     "new": lambda: EmbeddingActivity(1),
 }
 # each estimator's scored outputs: name -> (estimator, re-read within the engine's lookahead?)
-OUTPUTS = {"old": ("old", False), "emb+la": ("emb", True), "new": ("new", False), "new+la": ("new", True)}
+OUTPUTS = {"old": ("old", False), "emb+la": ("emb", True), "vox+la": ("vox", True), "new": ("new", False), "new+la": ("new", True)}
 LEGEND = ("old = PitchActivity(1), the pitch clusterer; emb+la = voice embeddings alone (before 2026-12-07), read "
-          f"{LOOKAHEAD} frames later; new = EmbeddingActivity(1), embeddings and the per-frame voice models, nobody "
-          f"enrolled; new+la = the same pass, each frame re-read {LOOKAHEAD} frames later, as the diffusion engine reads it")
+          f"{LOOKAHEAD} frames later; vox+la = + the per-frame voice models, one person at a time (before decision 0015); "
+          f"new = EmbeddingActivity(1), + the overlap detector, nobody enrolled; new+la = the same pass, each frame re-read {LOOKAHEAD} frames later, as the diffusion engine reads it")
 
 
 # --- table 1: mono mic, old vs new ----------------------------------------------------------------

@@ -18,6 +18,7 @@ socket.getaddrinfo = refuse
 
 import numpy as np
 from talking_together.activity import NeuralVad
+from talking_together.activity.overlap import OverlapDetector
 from talking_together.activity.voices import embed
 from talking_together.model import DEFAULT_CHECKPOINT, load_generator
 
@@ -26,6 +27,7 @@ assert NeuralVad().step(speech[:640]) >= 0.0            # silero-vad's JIT file,
 e = embed(speech)                                         # Resemblyzer's pretrained.pt, from its wheel
 assert e.shape == (256,) and abs(float(np.linalg.norm(e)) - 1.0) < 1e-4
 load_generator(DEFAULT_CHECKPOINT, "cpu")                 # our diffusion checkpoint, package data
+assert OverlapDetector().step(speech[:640]).shape == (2,)  # our voice counter, package data
 print("offline ok")
 '''
 

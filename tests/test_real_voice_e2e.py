@@ -28,13 +28,18 @@ def held_out_dialogue(real_speech_root: Path, tmp_path_factory: pytest.TempPathF
 
 
 def jaw_spread_per_turn(responses: list, d: Dialogue) -> list[tuple[int, np.ndarray]]:
-    """(speaker, jaw std of A and B) for every whole turn of at least a second."""
+    """(speaker, jaw std of A and B) for every whole turn of at least a second, over the turn's frames
+    where its speaker speaks alone: where the listener backchannels or takes over early, both speak,
+    and both mouths should move (the estimator marks both there since decision 0015)."""
     frames = [r.frame for r in responses if r.WhichOneof("payload") == "frame"]
     jaw = np.array([[p.expression[JAW] for p in f.participants] for f in frames])  # (T, 2)
+    talk = d.masks[: len(jaw)] >= 0.5
     out = []
     for (who, start, end, _), kind in zip(d.turns, d.turn_kinds):
         if kind != "backchannel" and end - start >= 1.0:
-            out.append((who, jaw[int(start * FPS) : int(end * FPS)].std(axis=0)))
+            turn = slice(int(start * FPS), int(end * FPS))
+            alone = talk[turn, who] & ~talk[turn, 1 - who]
+            out.append((who, jaw[turn][alone].std(axis=0)))
     return out
 
 

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "talking_together.export.cli",  # export onnx
     "talking_together.render.cli",  # render
     "talking_together.view.cli",  # view
+    "talking_together.activity.train_counter",  # activity train-counter
 )
 
 

@@ -13,6 +13,8 @@ current speech segment (its newest `window_s`) goes to the nearer of the two voi
 
 Once both voices are known, per-frame voice models learned from these decisions take over who
 speaks in each frame (`frame_voices.py`); the embeddings still found and name the two voices.
+Where a small trained counter hears two voices at once (`overlap.py`), both people speak, and
+the frame trains neither voice model.
 Enrolled voices (`calibrate enroll`) are A and B from the start: no split, nothing else differs.
 A consumer with a lookahead re-reads its newest frames (`recent`): they take the latest decision,
 so a turn change decided a few frames late is not late in its output. Decision 0007 has the figures.
@@ -27,6 +29,7 @@ import numpy as np
 
 from talking_together.activity.base import Framer
 from talking_together.activity.frame_voices import FrameDecisions, FrameVoices, FrameVoicesConfig
+from talking_together.activity.overlap import DELAY, OverlapConfig, OverlapDetector
 from talking_together.activity.vad import NeuralVad, NeuralVadConfig
 from talking_together.activity.voices import EMBEDDING_DIM, EncoderMel, VoiceProfile
 from talking_together.contract import FPS
@@ -52,6 +55,7 @@ class EmbeddingActivityConfig:
     switch_margin: float = 0.03  # inside a segment, the other voice must be this much nearer
     vad: NeuralVadConfig = NeuralVadConfig()
     frames: FrameVoicesConfig | None = FrameVoicesConfig()  # per-frame voice models once both voices are known; None: embeddings alone
+    overlap: OverlapConfig | None = OverlapConfig()  # both speak where the voice counter hears two voices; None: one at a time
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -156,6 +160,8 @@ class EmbeddingActivity:
         self._speech_p: deque[float] = deque([0.0] * 16, maxlen=16)  # the newest frames' VAD, for `recent`
         self.frame_voices = FrameVoices(cfg.frames) if cfg.frames is not None else None
         self._decisions = FrameDecisions(cfg.frames.smooth_frames if cfg.frames is not None else 1)
+        self.overlap = OverlapDetector(cfg.overlap) if cfg.overlap is not None else None
+        self._two_voices: deque[float] = deque([0.0] * 16, maxlen=16)  # the newest frames' p(two voices), latest reading
 
     def push(self, audio: np.ndarray) -> np.ndarray:
         """(n, C) float32 at 16 kHz -> (frames completed, 2) speaking probabilities."""
@@ -163,6 +169,7 @@ class EmbeddingActivity:
         out = np.zeros((len(frames), 2), np.float32)
         for k, frame in enumerate(frames):
             p = self.vad.step(frame)
+            self._count_voices(frame.mean(axis=1))
             evidence = 0.0
             if p >= 0.5:
                 evidence = self._speech(frame.mean(axis=1))
@@ -175,15 +182,25 @@ class EmbeddingActivity:
             self._t += 1
             self._decisions.add(evidence, p >= 0.5)
             self._speech_p.append(p)
-            out[k] = self._attributed([p], self._who())[0]
+            out[k] = self._attributed(p, self._who(), self._two_voices[-1])
         return out
+
+    def _count_voices(self, mono: np.ndarray) -> None:
+        """Every frame, speech or not (the counter's state runs on): p(two voices) now, and DELAY frames back."""
+        if self.overlap is None:
+            self._two_voices.append(0.0)
+            return
+        now, late = self.overlap.step(mono)
+        self._two_voices[-DELAY] = late  # the delayed head has heard DELAY frames past that one
+        self._two_voices.append(now)
 
     def recent(self, n: int) -> np.ndarray:
         """The newest n frames re-decided with what came after them: the decisions are newer than they are."""
         if n > len(self._speech_p):
             raise ValueError(f"only the newest {len(self._speech_p)} frames are kept, asked for {n}")
         speech_p = list(self._speech_p)[len(self._speech_p) - n :]
-        return np.concatenate([self._attributed([p], self._who(back=n - 1 - j)) for j, p in enumerate(speech_p)])
+        two = list(self._two_voices)[len(self._two_voices) - n :]
+        return np.stack([self._attributed(p, self._who(back=n - 1 - j), two[j]) for j, p in enumerate(speech_p)])
 
     def _who(self, back: int = 0) -> tuple[int, ...]:
         """Who speaks in the frame `back` frames before the newest, reading every frame after it."""
@@ -191,13 +208,15 @@ class EmbeddingActivity:
             return self.speakers  # the embeddings alone: their decision is the newest there is
         return (self._decisions.speaker(back, ahead=back),)
 
-    @staticmethod
-    def _attributed(speech_p: list[float], speakers: tuple[int, ...]) -> np.ndarray:
-        """(n,) speech probabilities -> (n, 2), given to `speakers`."""
-        out = np.zeros((len(speech_p), 2), np.float32)
+    def _attributed(self, speech_p: float, speakers: tuple[int, ...], two_voices: float) -> np.ndarray:
+        """A frame's speech probability -> (2,), given to `speakers`, or to both where two voices sound."""
+        out = np.zeros(2, np.float32)
+        if speakers == (NOBODY,):
+            return out  # a third voice: nobody's, however many voices it has
+        if self.overlap is not None and two_voices >= self.overlap.cfg.threshold:
+            speakers = (0, 1)
         for who in speakers:
-            if who != NOBODY:
-                out[:, who] = speech_p
+            out[who] = speech_p
         return out
 
     def _speech(self, mono: np.ndarray) -> float:
@@ -207,7 +226,8 @@ class EmbeddingActivity:
         mel = self._segment.push(mono)
         self._segment_ids.append(self._t)
         self._segment_frames += 1
-        evidence = self.frame_voices.add(self._t, mel) if self.frame_voices is not None else 0.0
+        alone = self.overlap is None or self._two_voices[-1] < self.overlap.cfg.threshold
+        evidence = self.frame_voices.add(self._t, mel, learn=alone) if self.frame_voices is not None else 0.0
         first = self._segment_frames == int(cfg.min_speech_s * FPS)
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
             e = self._segment.embedding()

@@ -63,10 +63,14 @@ class FrameVoices:
     def ready(self) -> bool:
         return self.models is not None
 
-    def add(self, t: int, mel: np.ndarray) -> float:
-        """Speech frame t's (4, 40) mel -> its evidence for B over A (log-likelihood ratio; 0 before the models)."""
+    def add(self, t: int, mel: np.ndarray, learn: bool = True) -> float:
+        """Speech frame t's (4, 40) mel -> its evidence for B over A (log-likelihood ratio; 0 before the models).
+
+        `learn=False`: score the frame but never train on it (two voices at once belong to neither model).
+        """
         features = mfcc(mel)
-        self._features[t] = features
+        if learn:
+            self._features[t] = features
         self._forget(t)
         if self.models is None:
             return 0.0
