@@ -148,8 +148,6 @@ class Result:
     def f1(self) -> tuple[float, float]:
         return person_f1(np.concatenate(self.probs), np.concatenate(self.masks))
 
-    def ms_per_s(self) -> float:
-        return 1000.0 * self.cpu_s / self.audio_s
 
 
 def warm_up() -> None:
@@ -191,16 +189,16 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
                         f"pushed in {LIVE_CHUNK}-sample chunks", title_justify="left")
     for col in ("family", "pair", "audio s"):
         table.add_column(col, justify="left" if col != "audio s" else "right")
-    for name in OUTPUTS:
-        for col in ("F1 A", "F1 B", "DER", "JER", "ms/s"):
+    for name in OUTPUTS:  # JER and CPU per output are in the summary below: five outputs' worth of columns would not fit
+        for col in ("F1 A", "F1 B", "DER"):
             table.add_column(f"{col}\n{name}", justify="right")
     for (family, pairing), by_name in results.items():
-        cells = [family, pairing + (" (same voice)" if (family, pairing) in same_voice else ""),
+        cells = [family, pairing + (" (same)" if (family, pairing) in same_voice else ""),
                  f"{next(iter(by_name.values())).audio_s:.0f}"]
         for r in by_name.values():
             a, b = r.f1()
             s = r.der.result()
-            cells += [f"{a:.3f}", f"{b:.3f}", f"{s['der']:.3f}", f"{s['jer']:.3f}", f"{r.ms_per_s():.1f}"]
+            cells += [f"{a:.3f}", f"{b:.3f}", f"{s['der']:.3f}"]
         table.add_row(*cells, end_section=pairing == PAIRINGS[-1])
     console.print(table)
     console.print(LEGEND)
@@ -212,7 +210,7 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
                       "first voice heard.")
     valid = [key for key in results if key not in same_voice]
     if same_voice:
-        console.print("(same voice) rows pair one voice with itself (the family has one voice of that gender): "
+        console.print("(same) rows pair one voice with itself (the family has one voice of that gender): "
                       "printed, left out of the summary and the latencies.")
 
     latency = Table(title="Decision latency after a speaker change", title_justify="left",
