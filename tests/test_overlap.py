@@ -86,7 +86,7 @@ def test_missing_weights_name_the_command_that_makes_them(tmp_path: Path) -> Non
 def test_train_counter_writes_weights_the_estimator_loads(real_speech_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "counter.pt"
     result = subprocess.run([sys.executable, "-m", "talking_together.cli", "activity", "train-counter", "--out", str(out),
-                             "--dialogues", "1", "--steps", "3", "--workers", "1"], capture_output=True, text=True, timeout=300)
+                             "--dialogues", "1", "--espeak", "1", "--steps", "3", "--workers", "1"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     detector = OverlapDetector(OverlapConfig(weights=out))
     p = detector.step(np.zeros(640, np.float32))

@@ -1,8 +1,9 @@
 """`talking-together activity train-counter`: train the overlap detector's voice counter.
 
 Data: room dialogues re-assembled from the "train" LibriSpeech readers only (never "tune", never
-"test"), with gaps, overlaps and backchannels (data/real_speech.py); each 40 ms frame is labelled
-with how many people speak in it, from the dry clips. The shipped file took about 15 minutes on
+"test"), with gaps, overlaps and backchannels (data/real_speech.py), a quarter of them one person
+alone; and espeak dialogues of the corpus's training identities (never its held-out ones). Each
+40 ms frame is labelled with how many people speak in it, from the dry sources. The shipped file took about 15 minutes on
 2 CPU cores with the defaults. Decision 0015 has the figures.
 """
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 class CounterTraining:
     dialogues_per_pairing: int = 200  # x 3 pairings, ~45 s each: ~7.9 h of room audio
     solo_share: float = 0.25  # of those, one person's turns alone (the other silenced): one voice across turns is one voice
+    espeak_per_pairing: int = 50  # + espeak dialogues of the corpus's training identities: synthetic voices are voices too
     seed: int = 1000
     steps: int = 3000
     batch: int = 32
@@ -41,20 +43,24 @@ class CounterTraining:
 
 
 def _one_dialogue(job: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """(reader a, reader b, seed, alone) -> ((T, ROWS * BANDS) features, (T,) voices per frame).
+    """("real", reader a, reader b, seed, alone) or ("espeak", pairing, seed)
+    -> ((T, ROWS * BANDS) features, (T,) voices per frame).
 
     `alone` 0 or 1 keeps only that person's turns, in the same room: without such monologues the
     counter heard a second voice in 7% of one reader's speech (tune readers)."""
     from talking_together.data.real_speech import in_room, real_dialogue
-    from talking_together.data.voice_dialogues import TURNS
+    from talking_together.data.voice_dialogues import TURNS, dialogue_set
 
     logging.getLogger("talking_together.data.real_speech").setLevel(logging.WARNING)  # a line per dialogue: the bar says it
-    a, b, seed, alone = job
-    d = real_dialogue(a, b, seed, TURNS["real"], room=False)
-    if alone >= 0:
-        keep = (np.arange(2) == alone).astype(np.float32)
-        d = dataclasses.replace(d, sources=d.sources * keep[:, None], masks=d.masks * keep[None, :])
-    d = in_room(d, np.random.default_rng([seed, 1]))
+    if job[0] == "espeak":
+        d = dialogue_set("espeak", job[1], "train", 1, job[2])[0]
+    else:
+        _, a, b, seed, alone = job
+        d = real_dialogue(a, b, seed, TURNS["real"], room=False)
+        if alone >= 0:
+            keep = (np.arange(2) == alone).astype(np.float32)
+            d = dataclasses.replace(d, sources=d.sources * keep[:, None], masks=d.masks * keep[None, :])
+        d = in_room(d, np.random.default_rng([seed, 1]))
     x = dialogue_features(d.audio)
     n = min(len(x), len(d.masks))
     return x[:n], (d.masks[:n] >= 0.5).sum(axis=1).astype(np.int64)
@@ -68,7 +74,8 @@ def training_dialogues(cfg: CounterTraining) -> list[tuple[np.ndarray, np.ndarra
         rng = np.random.default_rng([cfg.seed, k])
         seeds = rng.integers(2**31, size=cfg.dialogues_per_pairing)
         alone = np.where(rng.random(cfg.dialogues_per_pairing) < cfg.solo_share, rng.integers(2, size=cfg.dialogues_per_pairing), -1)
-        jobs += [(a, b, int(s), int(o)) for (a, b), s, o in zip(pairs("train", pairing, cfg.dialogues_per_pairing, cfg.seed + k), seeds, alone)]
+        jobs += [("real", a, b, int(s), int(o)) for (a, b), s, o in zip(pairs("train", pairing, cfg.dialogues_per_pairing, cfg.seed + k), seeds, alone)]
+        jobs += [("espeak", pairing, int(s)) for s in rng.integers(2**31, size=cfg.espeak_per_pairing)]
     with Pool(cfg.workers) as pool:
         return list(tqdm(pool.imap(_one_dialogue, jobs, chunksize=4), total=len(jobs), desc="train dialogues", unit="dialogue"))
 
@@ -115,7 +122,8 @@ def _run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         log.error("activity train-counter needs the real-speech readers: %s", exc)
         return 2
-    cfg = CounterTraining(dialogues_per_pairing=args.dialogues, steps=args.steps, seed=args.seed, workers=args.workers)
+    cfg = CounterTraining(dialogues_per_pairing=args.dialogues, espeak_per_pairing=args.espeak, steps=args.steps,
+                          seed=args.seed, workers=args.workers)
     train_counter(cfg, Path(args.out))
     return 0
 
@@ -129,6 +137,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     defaults = CounterTraining()
     p.add_argument("--out", required=True, help="where to write the weights (.pt); serve it with the shipped name to replace it")
     p.add_argument("--dialogues", type=int, default=defaults.dialogues_per_pairing, help="dialogues per gender pairing (default %(default)s)")
+    p.add_argument("--espeak", type=int, default=defaults.espeak_per_pairing,
+                   help="espeak dialogues per gender pairing, training identities (default %(default)s)")
     p.add_argument("--steps", type=int, default=defaults.steps, help="optimiser steps (default %(default)s)")
     p.add_argument("--seed", type=int, default=defaults.seed, help="data and initialisation seed (default %(default)s)")
     p.add_argument("--workers", type=int, default=defaults.workers, help="processes building dialogues (default %(default)s)")
