@@ -169,10 +169,11 @@ class EmbeddingActivity:
         out = np.zeros((len(frames), 2), np.float32)
         for k, frame in enumerate(frames):
             p = self.vad.step(frame)
-            self._count_voices(frame.mean(axis=1))
+            mono = frame.mean(axis=1)
+            self._count_voices(mono)
             evidence = 0.0
             if p >= 0.5:
-                evidence = self._speech(frame.mean(axis=1))
+                evidence = self._speech(mono)
             else:
                 self._silence += 1
                 if self._silence >= self.cfg.pause_s * FPS:
@@ -194,6 +195,10 @@ class EmbeddingActivity:
         self._two_voices[-DELAY] = late  # the delayed head has heard DELAY frames past that one
         self._two_voices.append(now)
 
+    def _two_sound(self, two_voices: float) -> bool:
+        """Whether a frame's p(two voices) says both people speak."""
+        return self.overlap is not None and two_voices >= self.overlap.cfg.threshold
+
     def recent(self, n: int) -> np.ndarray:
         """The newest n frames re-decided with what came after them: the decisions are newer than they are."""
         if n > len(self._speech_p):
@@ -213,7 +218,7 @@ class EmbeddingActivity:
         out = np.zeros(2, np.float32)
         if speakers == (NOBODY,):
             return out  # a third voice: nobody's, however many voices it has
-        if self.overlap is not None and two_voices >= self.overlap.cfg.threshold:
+        if self._two_sound(two_voices):
             speakers = (0, 1)
         for who in speakers:
             out[who] = speech_p
@@ -226,8 +231,7 @@ class EmbeddingActivity:
         mel = self._segment.push(mono)
         self._segment_ids.append(self._t)
         self._segment_frames += 1
-        alone = self.overlap is None or self._two_voices[-1] < self.overlap.cfg.threshold
-        evidence = self.frame_voices.add(self._t, mel, learn=alone) if self.frame_voices is not None else 0.0
+        evidence = self.frame_voices.add(self._t, mel, learn=not self._two_sound(self._two_voices[-1])) if self.frame_voices is not None else 0.0
         first = self._segment_frames == int(cfg.min_speech_s * FPS)
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
             e = self._segment.embedding()
