@@ -38,7 +38,13 @@ room), in three simulated rooms heard by a stereo pair and a 4-mic circle, with 
 calibrated: frame F1 of the direction-of-arrival estimator toward the seats against the energy
 VAD baseline, the calibration check's seat-direction error and the cost per second of audio.
 
-    python bench/activity.py [--count 3] [--families espeak flite festival real]
+Table 3 (one person alone). `--monologues` pairs of real readers per pairing; each reader of a pair
+is heard alone for about 90 s (a real dialogue with the other person silenced, data.real_speech.monologue,
+in a simulated room). Per output: the share of the reader's speech frames given to a second person
+(p(B) >= 0.5), the worst monologue's share, and in how many a second person spoke for 1 s or more.
+The issue's bar is no phantom second person.
+
+    python bench/activity.py [--count 3] [--families espeak flite festival real] [--monologues 1]
 """
 
 from __future__ import annotations
@@ -66,7 +72,7 @@ from talking_together.animators.diffusion.config import StreamingConfig
 from talking_together.contract import FPS, SAMPLE_RATE
 from talking_together.data.dialogue import DEMO_TURNS, DEMO_VOICES, Dialogue, make_dialogue
 from talking_together.data.espeak import synthesize
-from talking_together.data.real_speech import PAIRINGS
+from talking_together.data.real_speech import PAIRINGS, in_room, monologue, pairs, real_dialogue
 from talking_together.data.voice_dialogues import FAMILIES, dialogue_set
 from talking_together.evaluate.diarization import DiarizationScore, person_f1
 
@@ -256,6 +262,39 @@ def mono_table(console: Console, families: list[str], count: int, split: str) ->
                       f"({len(lat) - len(decided)} of {len(lat)} changes never decided)")
 
 
+# --- table 3: one person alone (no phantom second person) ---------------------------------------
+
+MONOLOGUE_TURNS = 24  # about 90 s of one person's speech, with the pauses of a conversation
+
+
+def monologue_table(console: Console, count: int, split: str) -> None:
+    """Real readers alone in a room: the share of their speech each output gives to a second person."""
+    jobs = [(pairing, a, b, SEED + 10 * k + j, who) for k, pairing in enumerate(PAIRINGS)
+            for j, (a, b) in enumerate(pairs(split, pairing, count, SEED + k)) for who in (0, 1)]
+    phantom: dict[str, list[float]] = {name: [] for name in OUTPUTS}
+    founded: dict[str, int] = {name: 0 for name in OUTPUTS}
+    seconds = 0.0
+    for pairing, a, b, seed, who in tqdm(jobs, desc="monologues", file=sys.stderr, unit="monologue"):
+        d = in_room(monologue(real_dialogue(a, b, seed, MONOLOGUE_TURNS, room=False), who), np.random.default_rng([seed, 1]))
+        speech = d.masks[:, who] >= 0.5
+        seconds += d.duration_s
+        for name, make in ESTIMATORS.items():
+            revised, _, pushed = stream_activity(make(), d.audio, revise_frames=LOOKAHEAD)
+            for output, (estimator, reread) in OUTPUTS.items():
+                if estimator == name:
+                    probs = (revised if reread else pushed)[: len(speech)]
+                    second = probs[speech[: len(probs)], 1] >= 0.5  # the lone speaker is the first voice heard: A
+                    phantom[output].append(float(second.mean()))
+                    founded[output] += int(second.sum() >= FPS)  # a second person for a second or more
+    table = Table(title=f"One person alone in a room ({len(jobs)} real {split!r} readers, {seconds / len(jobs):.0f} s each, "
+                        "nobody enrolled): their speech given to a second person", title_justify="left")
+    for col in ("output", "mean share", "worst share", "with a second person"):
+        table.add_column(col, justify="left" if col == "output" else "right")
+    for name in OUTPUTS:
+        table.add_row(name, f"{np.mean(phantom[name]):.3f}", f"{np.max(phantom[name]):.3f}", f"{founded[name]} of {len(jobs)}")
+    console.print(table)
+
+
 # --- table 2: calibrated mic arrays (direction of arrival) ----------------------------------------
 
 ARRAYS = {"stereo": "stereo-0.2m", "4-mic": "circle4-0.05m"}
@@ -338,6 +377,8 @@ def main() -> None:
     parser.add_argument("--split", choices=("test", "tune"), default="test",
                         help="test: held-out voices, to report (default); tune: the LibriSpeech readers settings "
                         "were chosen on (flite and festival have one cast and ignore it)")
+    parser.add_argument("--monologues", type=int, default=1,
+                        help="reader pairs per pairing whose readers are each heard alone for ~90 s (table 3; 0: skip)")
     args = parser.parse_args()
 
     torch.set_num_threads(1)  # the encoder's LSTM runs faster on one thread than on several here
@@ -349,6 +390,9 @@ def main() -> None:
                   f"CPU cost is time.process_time of the push loop only, after a warm-up")
     mono_table(console, args.families, args.count, args.split)
     console.print()
+    if args.monologues and "real" in args.families:
+        monologue_table(console, args.monologues, args.split)
+        console.print()
     array_table(console)
     console.print(f"\nwall time {time.perf_counter() - start:.0f} s")
 

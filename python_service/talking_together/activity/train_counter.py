@@ -10,7 +10,6 @@ alone; and espeak dialogues of the corpus's training identities (never its held-
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import time
 from dataclasses import asdict, dataclass
@@ -48,7 +47,7 @@ def _one_dialogue(job: tuple) -> tuple[np.ndarray, np.ndarray]:
 
     `alone` 0 or 1 keeps only that person's turns, in the same room: without such monologues the
     counter heard a second voice in 7% of one reader's speech (tune readers)."""
-    from talking_together.data.real_speech import in_room, real_dialogue
+    from talking_together.data.real_speech import in_room, monologue, real_dialogue
     from talking_together.data.voice_dialogues import TURNS, dialogue_set
 
     logging.getLogger("talking_together.data.real_speech").setLevel(logging.WARNING)  # a line per dialogue: the bar says it
@@ -58,8 +57,7 @@ def _one_dialogue(job: tuple) -> tuple[np.ndarray, np.ndarray]:
         _, a, b, seed, alone = job
         d = real_dialogue(a, b, seed, TURNS["real"], room=False)
         if alone >= 0:
-            keep = (np.arange(2) == alone).astype(np.float32)
-            d = dataclasses.replace(d, sources=d.sources * keep[:, None], masks=d.masks * keep[None, :])
+            d = monologue(d, alone)
         d = in_room(d, np.random.default_rng([seed, 1]))
     x = dialogue_features(d.audio)
     n = min(len(x), len(d.masks))

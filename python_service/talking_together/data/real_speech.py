@@ -301,6 +301,13 @@ def _turns(clips: Sequence[Utterance], n: int, rng: np.random.Generator) -> list
     return out[:n]
 
 
+def monologue(d: Dialogue, who: int) -> Dialogue:
+    """Only person `who`'s speech of a dry dialogue, the other silenced: one person talking alone
+    across the turns, with the same pauses. Put it `in_room` after."""
+    keep = (np.arange(2) == who).astype(np.float32)
+    return dataclasses.replace(d, sources=d.sources * keep[:, None], masks=d.masks * keep[None, :])
+
+
 def real_dialogue(a: Reader, b: Reader, seed: int, turns: int = 8, room: bool = True, phones: bool = False) -> Dialogue:
     """A dialogue of two LibriSpeech readers: alternating turns cut from their clips (A first),
     gaps and overlaps, backchannels; each reader at a common level ±3 dB.
