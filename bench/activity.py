@@ -6,12 +6,12 @@ LibriSpeech readers) and gender pairing (FF, MM, FM), `--count` two-person dialo
 streamed in 40 ms chunks of 640 samples, as the live service pushes them, through
 
 - OLD: PitchActivity(1), the pitch clusterer that was the default before decision 0007;
-- EMB: the same with its per-frame voice models off (frames=None): the embeddings alone, as before
-  2026-12-07, read within the lookahead ("emb+la");
-- VOX: the same with the per-frame voice models but no overlap detector (overlap=None): one person at a
-  time, the default before decision 0015, read within the lookahead ("vox+la");
-- NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online +
-  per-frame voice models learned from them, activity/frame_voices.py, + both people where the voice
+- VOX: EmbeddingActivity with the per-frame voice models but neither the overlap detector nor the founding
+  test: one person at a time, the default before decision 0015, read within the lookahead ("vox+la");
+- OVL: + the overlap detector, without the founding test: the default before decision 0016 ("ovl+la");
+- NEW: EmbeddingActivity(1) with nobody enrolled (neural VAD + GE2E embeddings clustered online, B
+  founded only where the founding test says two people, activity/founding.py, + per-frame voice
+  models learned from them, activity/frame_voices.py, + both people where the voice
   counter hears two voices, activity/overlap.py), scored twice from one
   pass: "new" as push returned each frame (what the baseline animator and a calibration check see), and "new+la" with its newest frames re-read within the diffusion
   engine's lookahead (StreamingConfig.lookahead_frames, 80 ms; activity.recent), as the engine's
@@ -80,15 +80,16 @@ SEED = 0
 LOOKAHEAD = StreamingConfig().lookahead_frames
 ESTIMATORS = {
     "old": lambda: PitchActivity(1),
-    "emb": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(frames=None, overlap=None)),
-    "vox": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(overlap=None)),
+    "vox": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(overlap=None, founding=None)),
+    "ovl": lambda: EmbeddingActivity(1, cfg=EmbeddingActivityConfig(founding=None)),
     "new": lambda: EmbeddingActivity(1),
 }
 # each estimator's scored outputs: name -> (estimator, re-read within the engine's lookahead?)
-OUTPUTS = {"old": ("old", False), "emb+la": ("emb", True), "vox+la": ("vox", True), "new": ("new", False), "new+la": ("new", True)}
-LEGEND = ("old = PitchActivity(1), the pitch clusterer; emb+la = voice embeddings alone (before 2026-12-07), read "
-          f"{LOOKAHEAD} frames later; vox+la = + the per-frame voice models, one person at a time (before decision 0015); "
-          f"new = EmbeddingActivity(1), + the overlap detector, nobody enrolled; new+la = the same pass, each frame re-read {LOOKAHEAD} frames later, as the diffusion engine reads it")
+OUTPUTS = {"old": ("old", False), "vox+la": ("vox", True), "ovl+la": ("ovl", True), "new": ("new", False), "new+la": ("new", True)}
+LEGEND = ("old = PitchActivity(1), the pitch clusterer; vox+la = voice embeddings + the per-frame voice models, one person at a "
+          f"time (before decision 0015), read {LOOKAHEAD} frames later; ovl+la = + the overlap detector (before decision 0016); "
+          "new = EmbeddingActivity(1), + the founding test, nobody enrolled; "
+          f"new+la = the same pass, each frame re-read {LOOKAHEAD} frames later, as the diffusion engine reads it")
 
 
 # --- table 1: mono mic, old vs new ----------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from talking_together.activity.frame_voices import FrameDecisions, FrameVoices, FrameVoicesConfig
+from talking_together.activity.frame_voices import FrameDecisions, FrameVoices, FrameVoicesConfig, mfcc
 from talking_together.contract import FPS
 
 CFG = FrameVoicesConfig()
@@ -82,7 +82,7 @@ def test_memory_stays_flat_in_a_long_session() -> None:
     frames = int(10 * CFG.history_s * FPS)  # 15 minutes of speech
     mel = mel_frame(rng, 0)
     for t in range(frames):
-        models.add(t, mel)
+        models.add(t, mfcc(mel))
         if t % 4 == 0:
             models.vote(list(range(max(0, t - 20), t + 1)), 0)
     assert len(models._features) <= 4 * CFG.history_s * FPS + 1

@@ -26,7 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "talking_together.export.cli",  # export onnx
     "talking_together.render.cli",  # render
     "talking_together.view.cli",  # view
-    "talking_together.activity.train_counter",  # activity train-counter
+    "talking_together.activity.cli",  # activity train-counter, train-founding
 )
 
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from talking_together.activity.base import Framer
-from talking_together.activity.frame_voices import FrameDecisions, FrameVoices, FrameVoicesConfig
+from talking_together.activity.founding import FoundingConfig, FoundingTest
+from talking_together.activity.frame_voices import FrameDecisions, FrameVoices, FrameVoicesConfig, mfcc
 from talking_together.activity.overlap import DELAY, OverlapConfig, OverlapDetector
 from talking_together.activity.vad import NeuralVad, NeuralVadConfig
 from talking_together.activity.voices import EMBEDDING_DIM, EncoderMel, VoiceProfile
@@ -56,6 +57,7 @@ class EmbeddingActivityConfig:
     vad: NeuralVadConfig = NeuralVadConfig()
     frames: FrameVoicesConfig | None = FrameVoicesConfig()  # per-frame voice models once both voices are known; None: embeddings alone
     overlap: OverlapConfig | None = OverlapConfig()  # both speak where the voice counter hears two voices; None: one at a time
+    founding: FoundingConfig | None = FoundingConfig()  # a split must also pass the founding test (founding.py); None: the split alone
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -73,27 +75,43 @@ def two_means(x: np.ndarray, centres: tuple[np.ndarray, np.ndarray], iters: int 
     return a, b, labels
 
 
+def split_history(x: np.ndarray, centres: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(n, D) unit embeddings -> their 2-means split; with no centres yet, from the two ends of the main axis of variation."""
+    if centres is None:
+        centred = x - x.mean(0)
+        axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+        side = centred @ axis > 0
+        if side.all() or not side.any():
+            return None
+        centres = (unit(x[~side].mean(0)), unit(x[side].mean(0)))
+    return two_means(x, centres)
+
+
 class OnlineVoices:
     """The two voices of the room, found and refined online; `assign` labels one embedding."""
 
-    def __init__(self, cfg: EmbeddingActivityConfig, enrolled: tuple[VoiceProfile, VoiceProfile] | None = None) -> None:
+    def __init__(self, cfg: EmbeddingActivityConfig, enrolled: tuple[VoiceProfile, VoiceProfile] | None = None,
+                 founding: FoundingTest | None = None) -> None:
         self.cfg = cfg
         self.enrolled = enrolled is not None
+        self.founding = founding  # None: a far enough split founds B
         self.centres: list[np.ndarray] = [p.embedding.copy() for p in enrolled] if enrolled else []
         self._history: deque[np.ndarray] = deque(maxlen=cfg.history)
+        self._frames: deque[list[int]] = deque(maxlen=cfg.history)  # the frames each history embedding heard
         self._sum = np.zeros(EMBEDDING_DIM)  # of the history: while only A is known, A is its mean
         self._first: list[np.ndarray] = []  # the first voice heard, which is A however the halves fall
         self._seen = 0
         self._strangers = 0  # consecutive embeddings unlike both voices
 
-    def assign(self, e: np.ndarray, current: tuple[int, ...], new_segment: bool, keep: bool = True) -> tuple[int, ...]:
-        """The speaker of embedding `e`: (0,), (1,) or (NOBODY,).
+    def assign(self, e: np.ndarray, current: tuple[int, ...], new_segment: bool, keep: bool = True,
+               frames: list[int] | None = None) -> tuple[int, ...]:
+        """The speaker of embedding `e` (of `frames`): (0,), (1,) or (NOBODY,).
 
         Only kept embeddings (of a whole window of speech) shape the voices: a short one is noisy.
         """
         cfg = self.cfg
         if keep:
-            self._remember(e)
+            self._remember(e, frames or [])
         if len(self.centres) < 2:
             if self._history:
                 self.centres = [unit(self._sum)]
@@ -109,10 +127,15 @@ class OnlineVoices:
             best = held  # inside a segment, hold the speaker unless the other is clearly nearer
         return (best,)
 
-    def _remember(self, e: np.ndarray) -> None:
+    def history(self) -> tuple[np.ndarray, list[list[int]]]:
+        """(n, D) the kept embeddings, oldest first, and the frames each heard."""
+        return np.array(self._history), list(self._frames)
+
+    def _remember(self, e: np.ndarray, frames: list[int]) -> None:
         if len(self._history) == self._history.maxlen:
             self._sum -= self._history[0]
         self._history.append(e)
+        self._frames.append(frames)
         self._sum += e
         if len(self._first) < self.cfg.min_voice_embeddings:
             self._first.append(e)
@@ -121,24 +144,22 @@ class OnlineVoices:
             self._recluster()
 
     def _recluster(self) -> None:
-        """Split the history in two; A is the half nearer the first voice heard."""
+        """Split the history in two; A is the half nearer the first voice heard. B is founded only where the founding test agrees."""
         x = np.array(self._history)
-        if len(self.centres) == 2:
-            start = (self.centres[0], self.centres[1])
-        else:  # halves along the main axis of variation: two voices are its two ends
-            centred = x - x.mean(0)
-            axis = np.linalg.svd(centred, full_matrices=False)[2][0]
-            side = centred @ axis > 0
-            if side.all() or not side.any():
-                return
-            start = (unit(x[~side].mean(0)), unit(x[side].mean(0)))
-        split = two_means(x, start)
+        founded = len(self.centres) == 2
+        split = split_history(x, (self.centres[0], self.centres[1]) if founded else None)
         if split is None:
             return
         a, b, labels = split
-        if float(a @ b) < self.cfg.split_similarity and min(labels.sum(), (~labels).sum()) >= self.cfg.min_voice_embeddings:
-            first = unit(np.mean(self._first, axis=0))
-            self.centres = [a, b] if first @ a >= first @ b else [b, a]
+        cosine = float(a @ b)
+        if cosine >= self.cfg.split_similarity or min(labels.sum(), (~labels).sum()) < self.cfg.min_voice_embeddings:
+            return
+        if not founded and self.founding is not None:
+            self.founding.forget_before(self._frames[0][0] if self._frames[0] else 0)
+            if not self.founding.two_voices(cosine, labels, self._frames):
+                return
+        first = unit(np.mean(self._first, axis=0))
+        self.centres = [a, b] if first @ a >= first @ b else [b, a]
 
 
 class EmbeddingActivity:
@@ -149,7 +170,8 @@ class EmbeddingActivity:
         self.channels, self.cfg = channels, cfg
         self.framer = Framer(channels)
         self.vad = NeuralVad(cfg.vad)
-        self.voices = OnlineVoices(cfg, enrolled)
+        self.founding = FoundingTest(cfg.founding) if cfg.founding is not None and enrolled is None else None
+        self.voices = OnlineVoices(cfg, enrolled, self.founding)
         self._window = int(cfg.window_s * FPS)
         self._segment = EncoderMel(keep_frames=self._window)  # the current segment's newest speech, as the encoder hears it
         self._segment_ids: deque[int] = deque(maxlen=self._window)  # ... and their frame numbers
@@ -228,15 +250,17 @@ class EmbeddingActivity:
         """A speech frame -> its evidence for B over A from the frame models (0 until they exist)."""
         cfg = self.cfg
         self._silence = 0
-        mel = self._segment.push(mono)
+        features = mfcc(self._segment.push(mono))  # (4, 19)
         self._segment_ids.append(self._t)
         self._segment_frames += 1
-        evidence = self.frame_voices.add(self._t, mel, learn=not self._two_sound(self._two_voices[-1])) if self.frame_voices is not None else 0.0
+        if self.founding is not None:
+            self.founding.add(self._t, features)
+        evidence = self.frame_voices.add(self._t, features, learn=not self._two_sound(self._two_voices[-1])) if self.frame_voices is not None else 0.0
         first = self._segment_frames == int(cfg.min_speech_s * FPS)
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
             e = self._segment.embedding()
             whole = len(self._segment) == self._window
-            self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=whole)
+            self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=whole, frames=list(self._segment_ids))
             if self.frame_voices is not None and whole and len(self.voices.centres) == 2 and self.speakers != (NOBODY,):
                 self.frame_voices.vote(list(self._segment_ids), self.speakers[0])
         return evidence

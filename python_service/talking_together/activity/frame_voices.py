@@ -63,12 +63,11 @@ class FrameVoices:
     def ready(self) -> bool:
         return self.models is not None
 
-    def add(self, t: int, mel: np.ndarray, learn: bool = True) -> float:
-        """Speech frame t's (4, 40) mel -> its evidence for B over A (log-likelihood ratio; 0 before the models).
+    def add(self, t: int, features: np.ndarray, learn: bool = True) -> float:
+        """Speech frame t's (4, 19) `mfcc` -> its evidence for B over A (log-likelihood ratio; 0 before the models).
 
         `learn=False`: score the frame but never train on it (two voices at once belong to neither model).
         """
-        features = mfcc(mel)
         if learn:
             self._features[t] = features
         self._forget(t)

@@ -126,9 +126,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    activity = subparsers.add_parser("activity", help="speaker activity: train its voice counter")
-    commands = activity.add_subparsers(dest="activity_command", metavar="ACTION", required=True)
+def add_command(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "train-counter", help="train the overlap detector's voice counter on the train LibriSpeech readers",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

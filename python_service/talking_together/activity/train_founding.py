@@ -1,0 +1,129 @@
+"""`talking-together activity train-founding`: fit the founding test's logistic model (founding.py).
+
+Data: for each pair of "train" LibriSpeech readers (never "tune", never "test"), a ~90 s room
+dialogue and each reader of it alone (data.real_speech.monologue), streamed through the live
+estimator. Every 6 kept embeddings the history so far is split as the live estimator splits it;
+the split's FEATURES are one example: "two people" in a dialogue once the second reader has spoken
+2 s, "one person" in a monologue. The shipped file is this command's default run (about 15 minutes
+on 2 CPU cores). Decision 0016 has the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from talking_together.activity.founding import FEATURES, FoundingConfig, FoundingModel, split_features
+from talking_together.contract import FPS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FoundingTraining:
+    pairs_per_pairing: int = 15  # x 3 pairings x (a dialogue + 2 monologues): 135 recordings of ~90 s
+    turns: int = 24  # per dialogue: ~90 s
+    seed: int = 2000
+    every: int = 6  # embeddings between examples, as often as the live estimator splits (recluster_every)
+    second_voice_s: float = 2.0  # a dialogue's split counts as "two people" once the second reader has spoken this long
+    workers: int = 2
+
+
+def _examples(job: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(pairing, reader a, reader b, seed, alone, turns, every, second_voice_s) -> ((n, 4) features, (n,) two people?)."""
+    from talking_together.activity import EmbeddingActivity, EmbeddingActivityConfig, stream_activity
+    from talking_together.activity.embedding import split_history
+    from talking_together.data.real_speech import in_room, monologue, real_dialogue
+
+    _, a, b, seed, alone, turns, every, second_voice_s = job
+    logging.getLogger("talking_together.data.real_speech").setLevel(logging.WARNING)  # a line per dialogue: the bar says it
+    d = real_dialogue(a, b, seed, turns, room=False)
+    if alone >= 0:
+        d = monologue(d, alone)
+    d = in_room(d, np.random.default_rng([seed, 1]))
+    # never founds (p <= 1), so every speech frame's MFCCs stay for the examples below
+    cfg = FoundingConfig(threshold=math.inf)
+    activity = EmbeddingActivity(1, cfg=EmbeddingActivityConfig(frames=None, overlap=None, founding=cfg))
+    stream_activity(activity, d.audio)
+    x, frames = activity.voices.history()
+    speaking = d.masks >= 0.5
+    if alone < 0:  # seconds the reader heard second has spoken, by frame
+        second = int(np.argmax([np.flatnonzero(speaking[:, k])[0] for k in (0, 1)]))
+        second_s = np.cumsum(speaking[:, second]) / FPS
+    rows, labels = [], []
+    for n in range(2 * every, len(x) + 1, every):
+        split = split_history(x[:n])
+        if split is None:
+            continue
+        centre_a, centre_b, halves = split
+        features = split_features(float(centre_a @ centre_b), halves, frames[:n], activity.founding.mfccs, cfg)
+        if features is None:
+            continue
+        if alone >= 0:
+            label = 0
+        elif second_s[min(frames[n - 1][-1], len(second_s) - 1)] >= second_voice_s:
+            label = 1
+        else:
+            continue  # the second reader has hardly spoken: neither answer is wrong yet
+        rows.append(features)
+        labels.append(label)
+    return np.array(rows).reshape(-1, len(FEATURES)), np.array(labels, np.int64)
+
+
+def train(cfg: FoundingTraining) -> tuple[FoundingModel, dict]:
+    from sklearn.linear_model import LogisticRegression
+
+    from talking_together.data.real_speech import PAIRINGS, pairs
+
+    jobs = [(pairing, a, b, cfg.seed + 600 + 10 * k + j, alone, cfg.turns, cfg.every, cfg.second_voice_s)
+            for k, pairing in enumerate(PAIRINGS)
+            for j, (a, b) in enumerate(pairs("train", pairing, cfg.pairs_per_pairing, cfg.seed + k))
+            for alone in (-1, 0, 1)]
+    with Pool(cfg.workers) as pool:
+        parts = list(tqdm(pool.imap(_examples, jobs), total=len(jobs), desc="train recordings", unit="recording"))
+    x = np.concatenate([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    mean, scale = x.mean(0), x.std(0)
+    fit = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
+    model = FoundingModel(mean, scale, fit.coef_[0], float(fit.intercept_[0]))
+    return model, {"recordings": len(jobs), "examples": int(len(y)), "two_people": int(y.sum()), **asdict(cfg)}
+
+
+def _run(args: argparse.Namespace) -> int:
+    from talking_together.data.real_speech import root_dir
+
+    try:
+        root_dir()
+    except FileNotFoundError as exc:
+        log.error("activity train-founding needs the real-speech readers: %s", exc)
+        return 2
+    cfg = FoundingTraining(pairs_per_pairing=args.pairs, turns=args.turns, seed=args.seed, workers=args.workers)
+    start = time.perf_counter()
+    model, provenance = train(cfg)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(args.out, provenance)
+    log.info("wrote %s: %d examples (%d of two people) in %.0f s", args.out, provenance["examples"],
+             provenance["two_people"], time.perf_counter() - start)
+    return 0
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "train-founding", help="fit the founding test (one person or two?) on the train LibriSpeech readers",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = FoundingTraining()
+    p.add_argument("--out", type=Path, required=True,
+                   help="the model file to write (JSON); use it with EmbeddingActivityConfig(founding=FoundingConfig(weights=...))")
+    p.add_argument("--pairs", type=int, default=defaults.pairs_per_pairing, help="train reader pairs per gender pairing (default %(default)s)")
+    p.add_argument("--turns", type=int, default=defaults.turns, help="turns per dialogue, ~4 s each (default %(default)s)")
+    p.add_argument("--seed", type=int, default=defaults.seed, help="reader and dialogue seed (default %(default)s)")
+    p.add_argument("--workers", type=int, default=defaults.workers, help="processes streaming recordings (default %(default)s)")
+    p.set_defaults(func=_run)
