@@ -63,7 +63,7 @@ def test_a_missing_or_wrong_model_file_fails_clearly(tmp_path: Path) -> None:
 def test_train_founding_writes_a_model_that_loads(real_speech_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "founding.json"
     subprocess.run([sys.executable, "-m", "talking_together.cli", "activity", "train-founding", "--out", str(out),
-                    "--pairs", "1", "--turns", "8"], check=True, timeout=600)
+                    "--pairs", "1", "--turns", "8", "--espeak", "1"], check=True, timeout=600)
     model = load_founding(out)
     body = json.loads(out.read_text())
     assert tuple(body["features"]) == FEATURES and np.isfinite(model.coef).all()

@@ -31,7 +31,7 @@ SHIPPED = Path(__file__).with_name("weights") / "founding.json"
 
 @dataclass(frozen=True)
 class FoundingConfig:
-    threshold: float = 0.9  # p(two people) to found B: the tune readers' monologues 11 of 24 -> 2 of 24 with a phantom
+    threshold: float = 0.8  # p(two people) to found B: the fewest failed tune sessions (phantom or never founded), decision 0016
     weights: Path | None = None  # the logistic model (JSON); None: the shipped activity/weights/founding.json
     votes: int = 3  # agreeing embeddings before a frame counts for a half (as the frame voice models count them)
     min_half_frames: int = 10  # agreed frames each half needs before the test decides at all

@@ -1,8 +1,9 @@
 """`talking-together activity train-founding`: fit the founding test's logistic model (founding.py).
 
 Data: for each pair of "train" LibriSpeech readers (never "tune", never "test"), a ~90 s room
-dialogue and each reader of it alone (data.real_speech.monologue), streamed through the live
-estimator. Every 6 kept embeddings the history so far is split as the live estimator splits it;
+dialogue and each reader of it alone (data.real_speech.monologue); the same for a few espeak
+dialogues of the corpus's training identities (the espeak demo is a voice family too). Each is
+streamed through the live estimator. Every 6 kept embeddings the history so far is split as the live estimator splits it;
 the split's FEATURES are one example: "two people" in a dialogue once the second reader has spoken
 2 s, "one person" in a monologue. The shipped file is this command's default run (about 15 minutes
 on 2 CPU cores). Decision 0016 has the figures.
@@ -19,10 +20,13 @@ from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
+import torch
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from talking_together.activity.founding import FEATURES, FoundingConfig, FoundingModel, split_features
 from talking_together.contract import FPS
+from talking_together.data.dialogue import Dialogue
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +34,42 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class FoundingTraining:
     pairs_per_pairing: int = 15  # x 3 pairings x (a dialogue + 2 monologues): 135 recordings of ~90 s
-    turns: int = 24  # per dialogue: ~90 s
+    turns: int = 24  # per real dialogue: ~90 s
+    espeak_per_pairing: int = 5  # + espeak dialogues of the corpus's training identities (~50 s), and their monologues: synthetic voices are voices too
     seed: int = 2000
     every: int = 6  # embeddings between examples, as often as the live estimator splits (recluster_every)
     second_voice_s: float = 2.0  # a dialogue's split counts as "two people" once the second reader has spoken this long
     workers: int = 2
 
 
-def _examples(job: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """(pairing, reader a, reader b, seed, alone, turns, every, second_voice_s) -> ((n, 4) features, (n,) two people?)."""
-    from talking_together.activity import EmbeddingActivity, EmbeddingActivityConfig, stream_activity
-    from talking_together.activity.embedding import split_history
-    from talking_together.data.real_speech import in_room, monologue, real_dialogue
+def _recording(job: tuple) -> tuple[Dialogue, int]:
+    """("real", reader a, reader b, seed, alone, turns) or ("espeak", pairing, seed, alone) -> (room recording, alone).
 
-    _, a, b, seed, alone, turns, every, second_voice_s = job
+    `alone` 0 or 1: only that person's speech (data.real_speech.monologue), in the same room; -1: both."""
+    from talking_together.data.real_speech import in_room, monologue, real_dialogue
+    from talking_together.data.voice_dialogues import dialogue_set
+
     logging.getLogger("talking_together.data.real_speech").setLevel(logging.WARNING)  # a line per dialogue: the bar says it
-    d = real_dialogue(a, b, seed, turns, room=False)
+    if job[0] == "espeak":
+        _, pairing, seed, alone = job
+        d = dialogue_set("espeak", pairing, "train", 1, seed)[0]  # the corpus's training identities, already in a room
+        if alone < 0:
+            return d, alone
+    else:
+        _, a, b, seed, alone, turns = job
+        d = real_dialogue(a, b, seed, turns, room=False)
     if alone >= 0:
         d = monologue(d, alone)
-    d = in_room(d, np.random.default_rng([seed, 1]))
+    return in_room(d, np.random.default_rng([seed, 1])), alone
+
+
+def _examples(job: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(recording job, every, second_voice_s) -> ((n, 4) features, (n,) two people?)."""
+    from talking_together.activity import EmbeddingActivity, EmbeddingActivityConfig, stream_activity
+    from talking_together.activity.embedding import split_history
+
+    recording, every, second_voice_s = job
+    d, alone = _recording(recording)
     # never founds (p <= 1), so every speech frame's MFCCs stay for the examples below
     cfg = FoundingConfig(threshold=math.inf)
     activity = EmbeddingActivity(1, cfg=EmbeddingActivityConfig(frames=None, overlap=None, founding=cfg))
@@ -78,16 +99,26 @@ def _examples(job: tuple) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows).reshape(-1, len(FEATURES)), np.array(labels, np.int64)
 
 
+def _one_thread() -> None:
+    """A worker computes on one thread, as a live room does: several BLAS and torch threads per worker
+    on a 2-core machine made the history's SVD take 0.24 s instead of 2 ms."""
+    torch.set_num_threads(1)
+    threadpool_limits(1)
+
+
 def train(cfg: FoundingTraining) -> tuple[FoundingModel, dict]:
     from sklearn.linear_model import LogisticRegression
 
     from talking_together.data.real_speech import PAIRINGS, pairs
 
-    jobs = [(pairing, a, b, cfg.seed + 600 + 10 * k + j, alone, cfg.turns, cfg.every, cfg.second_voice_s)
-            for k, pairing in enumerate(PAIRINGS)
-            for j, (a, b) in enumerate(pairs("train", pairing, cfg.pairs_per_pairing, cfg.seed + k))
-            for alone in (-1, 0, 1)]
-    with Pool(cfg.workers) as pool:
+    recordings = [("real", a, b, cfg.seed + 600 + 10 * k + j, alone, cfg.turns)
+                  for k, pairing in enumerate(PAIRINGS)
+                  for j, (a, b) in enumerate(pairs("train", pairing, cfg.pairs_per_pairing, cfg.seed + k))
+                  for alone in (-1, 0, 1)]
+    recordings += [("espeak", pairing, cfg.seed + 900 + 10 * k + j, alone)
+                   for k, pairing in enumerate(PAIRINGS) for j in range(cfg.espeak_per_pairing) for alone in (-1, 0, 1)]
+    jobs = [(r, cfg.every, cfg.second_voice_s) for r in recordings]
+    with Pool(cfg.workers, initializer=_one_thread) as pool:
         parts = list(tqdm(pool.imap(_examples, jobs), total=len(jobs), desc="train recordings", unit="recording"))
     x = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
@@ -105,7 +136,8 @@ def _run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         log.error("activity train-founding needs the real-speech readers: %s", exc)
         return 2
-    cfg = FoundingTraining(pairs_per_pairing=args.pairs, turns=args.turns, seed=args.seed, workers=args.workers)
+    cfg = FoundingTraining(pairs_per_pairing=args.pairs, turns=args.turns, espeak_per_pairing=args.espeak, seed=args.seed,
+                           workers=args.workers)
     start = time.perf_counter()
     model, provenance = train(cfg)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +156,8 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                    help="the model file to write (JSON); use it with EmbeddingActivityConfig(founding=FoundingConfig(weights=...))")
     p.add_argument("--pairs", type=int, default=defaults.pairs_per_pairing, help="train reader pairs per gender pairing (default %(default)s)")
     p.add_argument("--turns", type=int, default=defaults.turns, help="turns per dialogue, ~4 s each (default %(default)s)")
+    p.add_argument("--espeak", type=int, default=defaults.espeak_per_pairing,
+                   help="espeak dialogues per gender pairing, training identities, each also as two monologues (default %(default)s)")
     p.add_argument("--seed", type=int, default=defaults.seed, help="reader and dialogue seed (default %(default)s)")
     p.add_argument("--workers", type=int, default=defaults.workers, help="processes streaming recordings (default %(default)s)")
     p.set_defaults(func=_run)
