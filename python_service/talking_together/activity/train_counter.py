@@ -113,12 +113,9 @@ def train_counter(cfg: CounterTraining, out: Path) -> VoiceCounter:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from talking_together.data.real_speech import root_dir
+    from talking_together.data.real_speech import readers_available
 
-    try:
-        root_dir()
-    except FileNotFoundError as exc:
-        log.error("activity train-counter needs the real-speech readers: %s", exc)
+    if not readers_available("activity train-counter"):
         return 2
     cfg = CounterTraining(dialogues_per_pairing=args.dialogues, espeak_per_pairing=args.espeak, steps=args.steps,
                           seed=args.seed, workers=args.workers)

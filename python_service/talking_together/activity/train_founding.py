@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, dataclass
 from multiprocessing import Pool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -26,7 +27,9 @@ from tqdm import tqdm
 
 from talking_together.activity.founding import FEATURES, FoundingConfig, FoundingModel, split_features
 from talking_together.contract import FPS
-from talking_together.data.dialogue import Dialogue
+
+if TYPE_CHECKING:
+    from talking_together.data.dialogue import Dialogue
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +132,9 @@ def train(cfg: FoundingTraining) -> tuple[FoundingModel, dict]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from talking_together.data.real_speech import root_dir
+    from talking_together.data.real_speech import readers_available
 
-    try:
-        root_dir()
-    except FileNotFoundError as exc:
-        log.error("activity train-founding needs the real-speech readers: %s", exc)
+    if not readers_available("activity train-founding"):
         return 2
     cfg = FoundingTraining(pairs_per_pairing=args.pairs, turns=args.turns, espeak_per_pairing=args.espeak, seed=args.seed,
                            workers=args.workers)

@@ -62,6 +62,16 @@ def root_dir(root: Path | None = None) -> Path:
     return path
 
 
+def readers_available(command: str) -> bool:
+    """Whether the real-speech readers are here; where not, logs why `command` cannot run."""
+    try:
+        root_dir()
+    except FileNotFoundError as exc:
+        log.error("%s needs the real-speech readers: %s", command, exc)
+        return False
+    return True
+
+
 def hash_split(reader_id: str) -> str:
     """'train' or 'tune' from a hash of the id: stable across machines, file order and seeds."""
     h = int.from_bytes(hashlib.sha256(f"real-speech:{reader_id}".encode()).digest()[:8], "big")
