@@ -3,8 +3,8 @@
 Nobody enrolled, the second person is "founded" when the history of voice embeddings splits in
 two. One person reading alone for 90 s in a room split too: a 0.8 s GE2E embedding hears what is
 said as well as who says it, and the halves of one reader's speech were as far apart (cosine
-0.83-0.93) as two women's or two men's. 11 of 24 such monologues of the tune readers gave a
-phantom second person a share of the speech. No one statistic separates the two cases, so a
+0.78-0.96) as two women's or two men's voices (0.82-0.93). 10 of 24 such monologues of the tune
+readers gave a phantom second person a share of the speech. No one statistic separates the two cases, so a
 small logistic model, trained on the train readers (`activity train-founding`), weighs four:
 
 - the cosine of the halves' centres (two people: lower);
