@@ -147,6 +147,8 @@ class OnlineVoices:
         """Split the history in two; A is the half nearer the first voice heard. B is founded only where the founding test agrees."""
         x = np.array(self._history)
         founded = len(self.centres) == 2
+        if not founded and self.founding is not None:  # MFCCs of frames no kept embedding heard any more: never asked for
+            self.founding.forget_before(self._frames[0][0] if self._frames[0] else 0)
         split = split_history(x, (self.centres[0], self.centres[1]) if founded else None)
         if split is None:
             return
@@ -154,10 +156,8 @@ class OnlineVoices:
         cosine = float(a @ b)
         if cosine >= self.cfg.split_similarity or min(labels.sum(), (~labels).sum()) < self.cfg.min_voice_embeddings:
             return
-        if not founded and self.founding is not None:
-            self.founding.forget_before(self._frames[0][0] if self._frames[0] else 0)
-            if not self.founding.two_voices(cosine, labels, self._frames):
-                return
+        if not founded and self.founding is not None and not self.founding.two_voices(cosine, labels, self._frames):
+            return
         first = unit(np.mean(self._first, axis=0))
         self.centres = [a, b] if first @ a >= first @ b else [b, a]
 
@@ -260,7 +260,8 @@ class EmbeddingActivity:
         if self._segment_frames >= cfg.min_speech_s * FPS and (first or self._segment_frames % cfg.every_frames == 0):
             e = self._segment.embedding()
             whole = len(self._segment) == self._window
-            self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=whole, frames=list(self._segment_ids))
+            heard = list(self._segment_ids)
+            self.speakers = self.voices.assign(e, self.speakers, new_segment=first, keep=whole, frames=heard)
             if self.frame_voices is not None and whole and len(self.voices.centres) == 2 and self.speakers != (NOBODY,):
-                self.frame_voices.vote(list(self._segment_ids), self.speakers[0])
+                self.frame_voices.vote(heard, self.speakers[0])
         return evidence
